@@ -1,0 +1,32 @@
+# Everything a new machine needs: Python 3.11+. Each target creates .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## solve the shipped Level 4 HNC scenario and write its mapping workbook
+	$(BIN)/htq solve scenarios/hnc-cyber-security.yaml -o hnc-cyber-security-mapping.xlsx
+
+test: $(STAMP)  ## ruff, mypy, then the whole test suite
+	$(BIN)/ruff check models optimiser tests benchmarks
+	$(BIN)/ruff format --check models optimiser tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix models optimiser tests benchmarks
+	$(BIN)/ruff format models optimiser tests benchmarks
+
+bench: $(STAMP)  ## print the performance figures
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
