@@ -1,0 +1,69 @@
+"""Rules in force: the numbers behind the rule groups, with the defaults of the contract."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from models.base import Strict
+
+Kind = Literal["knowledge", "skill", "behaviour"]
+KINDS: tuple[Kind, ...] = ("knowledge", "skill", "behaviour")
+
+#: Which KSB kinds each assessment method can evidence (the contract's default table).
+DEFAULT_EVIDENCE: dict[str, tuple[Kind, ...]] = {
+    "exam": ("knowledge",),
+    "written": ("knowledge",),
+    "case_study": ("knowledge", "skill"),
+    "practical": ("knowledge", "skill", "behaviour"),
+    "simulation": ("knowledge", "skill", "behaviour"),
+    "project": ("knowledge", "skill", "behaviour"),
+    "portfolio": ("knowledge", "skill", "behaviour"),
+    "presentation": ("knowledge", "skill", "behaviour"),
+    "observation": ("skill", "behaviour"),
+    "professional_discussion": ("knowledge", "behaviour"),
+}
+
+NonNegInt = Annotated[int, Field(ge=0, strict=True)]
+
+
+class DuplicationLimits(Strict):
+    """`max_modules_per_ksb`: how many modules one KSB of each kind may sit in."""
+
+    knowledge: NonNegInt = 2
+    skill: NonNegInt = 2
+    behaviour: NonNegInt = 4
+
+    def for_kind(self, kind: Kind) -> int:
+        return int(getattr(self, kind))
+
+
+class SpiralRule(Strict):
+    """The spiral window: how many KSBs (of `kinds`) are met at level 4 and again at 5."""
+
+    min: NonNegInt = 0
+    max: NonNegInt = 8
+    kinds: list[Kind] = Field(default_factory=lambda: ["knowledge", "skill"])
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> "SpiralRule":
+        if self.min > self.max:
+            raise ValueError(f"spiral min ({self.min}) is above spiral max ({self.max})")
+        return self
+
+
+class Rules(Strict):
+    """Every key is optional; nested maps merge key by key with the defaults."""
+
+    capacity_per_credit: Annotated[float, Field(ge=0)] = 0.4
+    min_ksbs_per_module: NonNegInt = 1
+    max_modules_per_ksb: DuplicationLimits = Field(default_factory=DuplicationLimits)
+    max_level_percent: Annotated[float, Field(ge=0, le=100)] = 70
+    spiral: SpiralRule = Field(default_factory=SpiralRule)
+    evidence: dict[str, list[Kind]] = Field(default_factory=dict)
+
+    def evidence_table(self) -> dict[str, tuple[Kind, ...]]:
+        """The default table with `evidence` rows added or replacing default rows."""
+        table = dict(DEFAULT_EVIDENCE)
+        for method, kinds in self.evidence.items():
+            table[method] = tuple(kinds)
+        return table

@@ -1,0 +1,1 @@
+"""htq's optimiser: read → validate → build → solve → explain → report."""

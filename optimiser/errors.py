@@ -1,0 +1,22 @@
+"""The one exception htq raises for bad input. Infeasibility is a result, never an error."""
+
+
+class InputError(Exception):
+    """Bad input: names the file and the place (key path, or sheet/row/column)."""
+
+    def __init__(self, file: str, place: str, message: str) -> None:
+        self.file = file
+        self.place = place
+        self.message = message
+        where = f"{file}: {place}" if place else file
+        super().__init__(f"{where}: {message}")
+
+
+class InputErrors(InputError):
+    """Several input errors at once; the message lists each on its own line."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.file, first.place, first.message)
+        self.args = ("\n".join(str(e) for e in errors),)

@@ -1,0 +1,160 @@
+"""Read scenario and standard files (YAML, JSON, xlsx) and validate them.
+
+Every problem becomes an `InputError` naming the file and the key path, e.g.
+``scenario.yaml: programme.modules[3].credits: must be a positive integer (got 0)``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models import Scenario, Standard
+from optimiser.errors import InputError, InputErrors
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+def read_data(path: Path) -> Any:
+    """Parse a YAML or JSON file into plain data."""
+    if not path.exists():
+        raise InputError(str(path), "", "file not found")
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"cannot read the file as text ({exc})") from exc
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                str(path), f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
+            ) from exc
+    if suffix in (".yaml", ".yml"):
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InputError(str(path), place, f"not valid YAML: {problem}") from exc
+    raise InputError(
+        str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file"
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (YAML, JSON or an htq workbook)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from optimiser.io.xlsx import read_workbook
+
+        data = read_workbook(path)
+    else:
+        data = read_data(path)
+    return scenario_from_data(data, path)
+
+
+def scenario_from_data(data: Any, path: Path) -> Scenario:
+    """Validate plain scenario data read from `path` (used for errors and relative paths)."""
+    if not isinstance(data, dict):
+        raise InputError(str(path), "", "not a scenario: the top level must be a mapping")
+    data = dict(data)
+    std_file: Path | None = None
+    if isinstance(data.get("standard"), str):
+        std_file = (path.parent / data["standard"]).resolve()
+        if not std_file.exists():
+            raise InputError(
+                str(path), "standard", f"the standard file {data['standard']!r} does not exist"
+            )
+        data["standard"] = read_standard_data(std_file)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _translate(exc, path, std_file) from None
+
+
+def read_standard_data(path: Path) -> Any:
+    """Plain data of a standard file; a standard file may also be a scenario-like wrapper."""
+    data = read_data(path)
+    if isinstance(data, dict) and "standard" in data and "ksbs" not in data:
+        data = data["standard"]
+    return data
+
+
+def load_standard(path: str | Path) -> Standard:
+    """Read and validate a standard on its own (for `revise`, `match`, ...)."""
+    path = Path(path)
+    data = read_standard_data(path)
+    if not isinstance(data, dict):
+        raise InputError(str(path), "", "not a standard: the top level must be a mapping")
+    try:
+        return Standard.model_validate(data)
+    except ValidationError as exc:
+        raise _translate(exc, path, None, prefix="") from None
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """('programme', 'modules', 3, 'credits') -> 'programme.modules[3].credits'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    got = err.get("input")
+    last = loc[-1] if loc else ""
+    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if last in ("credits", "max_ksbs") or kind in ("int_type", "int_parsing", "int_from_float"):
+        if last == "credits":
+            return f"must be a positive integer (got {shown})"
+        if kind in ("greater_than_equal", "int_type", "int_parsing", "int_from_float"):
+            return f"must be a whole number of at least 0 (got {shown})"
+    if kind == "literal_error" and last == "level":
+        return f"level must be 4 or 5 (got {shown})"
+    if kind == "greater_than_equal":
+        return f"must not be negative (got {shown})"
+    if kind == "less_than_equal":
+        return f"must be at most {err['ctx']['le']} (got {shown})"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return f"{err['msg']} (got {shown})"
+
+
+def _translate(
+    exc: ValidationError, path: Path, std_file: Path | None, prefix: str = ""
+) -> InputError:
+    errors: list[InputError] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if err["type"] == "htq_place":
+            place = err["ctx"]["path"]
+            message = err["ctx"]["message"]
+        else:
+            if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):
+                loc = loc[:-1]
+            place = format_loc(loc)
+            message = _message(err)
+        file = str(path)
+        if std_file is not None and place.startswith("standard"):
+            file = str(std_file)
+            place = place.removeprefix("standard").lstrip(".")
+        if prefix:
+            place = f"{prefix}.{place}" if place else prefix
+        errors.append(InputError(file, place, message))
+    return errors[0] if len(errors) == 1 else InputErrors(errors)
