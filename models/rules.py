@@ -23,6 +23,8 @@ DEFAULT_EVIDENCE: dict[str, tuple[Kind, ...]] = {
     "professional_discussion": ("knowledge", "behaviour"),
 }
 
+_SPIRAL_KINDS: tuple[Kind, ...] = ("knowledge", "skill")
+
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 
 
@@ -42,7 +44,7 @@ class SpiralRule(Strict):
 
     min: NonNegInt = 0
     max: NonNegInt = 8
-    kinds: list[Kind] = Field(default_factory=lambda: ["knowledge", "skill"])
+    kinds: list[Kind] = Field(default_factory=lambda: list(_SPIRAL_KINDS))
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> "SpiralRule":

@@ -43,9 +43,7 @@ def read_data(path: Path) -> Any:
             place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc)
             raise InputError(str(path), place, f"not valid YAML: {problem}") from exc
-    raise InputError(
-        str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file"
-    )
+    raise InputError(str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -110,7 +108,7 @@ def format_loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Any) -> str:
     kind = err["type"]
     loc = err["loc"]
     got = err.get("input")

@@ -1,0 +1,136 @@
+"""The `htq` command: thin wrappers that read, call the optimiser, and report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from optimiser.check import check_mapping
+from optimiser.errors import InputError
+from optimiser.instance import Instance
+from optimiser.io import load_scenario
+from optimiser.report.terminal import print_check, print_result
+from optimiser.result import Result, SolveStatus
+from optimiser.solve import SolverSettings, solve
+
+app = typer.Typer(
+    name="htq",
+    help="Map the KSBs of an occupational standard onto a programme's modules.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+EXIT = {
+    SolveStatus.OPTIMAL: 0,
+    SolveStatus.FEASIBLE: 0,
+    SolveStatus.INFEASIBLE: 1,
+    SolveStatus.UNKNOWN: 3,
+}
+
+T = TypeVar("T")
+
+JsonOpt = Annotated[
+    str | None, typer.Option("--json", help="Write the JSON result to FILE, or '-' for stdout.")
+]
+TimeOpt = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the solver.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
+
+
+def _console(json_to: str | None) -> Console:
+    """Human output goes to stdout, unless the JSON goes there."""
+    return Console(stderr=json_to == "-", highlight=False, soft_wrap=False)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run `fn`; bad input becomes one message naming file and place, and exit code 2."""
+    try:
+        return fn()
+    except InputError as exc:
+        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
+        raise typer.Exit(2) from None
+
+
+def write_json(data: dict[str, Any], target: str | None) -> None:
+    if target is None:
+        return
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if target == "-":
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def _progress(console: Console) -> Callable[[str, float, float, float], None]:
+    err = Console(stderr=True, highlight=False)
+
+    def show(stage: str, best: float, bound: float, seconds: float) -> None:
+        err.print(f"[dim]{seconds:6.1f} s  {stage}: best {best:.0f}, bound {bound:.0f}[/dim]")
+
+    return show
+
+
+def _write_workbook(scenario: Any, result: Result, out: Path) -> None:
+    from optimiser.report.xlsx import write_result_workbook
+
+    write_result_workbook(scenario, result, out)
+
+
+@app.command("solve")
+def solve_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .json or .xlsx).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the mapping workbook (.xlsx).")
+    ] = None,
+    json_to: JsonOpt = None,
+    time_limit: TimeOpt = 60.0,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Propose a mapping, or explain why none exists."""
+    scen = guarded(lambda: load_scenario(scenario))
+    console = _console(json_to)
+    settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
+    result = solve(scen, settings=settings, progress=_progress(console))
+    if json_to != "-":
+        print_result(console, Instance(scen), result)
+    write_json(result.to_json(), json_to)
+    if output is not None:
+        _write_workbook(scen, result, output)
+        if json_to != "-":
+            console.print(f"Mapping workbook written to {output}")
+    raise typer.Exit(EXIT[result.status])
+
+
+@app.command("check")
+def check_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file with a `mapping`.")],
+    json_to: JsonOpt = None,
+) -> None:
+    """Check the scenario's mapping against every rule (no solving)."""
+    scen = guarded(lambda: load_scenario(scenario))
+    if scen.mapping is None:
+        guarded(lambda: _raise(InputError(str(scenario), "mapping", "no mapping to check")))
+    inst = Instance(scen)
+    result = check_mapping(inst, scen.mapping or {})
+    if json_to != "-":
+        print_check(_console(json_to), inst, result)
+    write_json(result.to_json(), json_to)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,276 @@
+"""Why no mapping exists: an irreducible conflict, repairs, and sentences.
+
+* **Conflict.** Plain arithmetic first (KSBs that need a place against the room
+  that can take them, per coverage scope and per set of modules able to evidence
+  them): such counting conflicts are built directly, as the count they are. Other
+  conflicts come from the relaxable model: a core from CP-SAT (one worker, no
+  objective, so it is minimised), shrunk first by whole rule families, then group
+  by group (deletion), until dropping any one group leaves a solvable set.
+* **Repairs.** The relaxable model with slack: first the fewest groups to drop
+  (proved minimal), then, for that many groups, the smallest amounts (capacity
+  places, extra modules per KSB, percent points), so that each suggestion can
+  name a number. Further repairs must keep at least one group of each earlier one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimiser.instance import Instance
+from optimiser.model import Group, build
+from optimiser.result import Repair
+from optimiser.rules import BY_NAME, assessability, capacity, coverage
+from optimiser.rules.base import codes, plural
+
+MAX_REPAIRS = 3
+
+
+@dataclass
+class Explanation:
+    conflict: list[str]
+    repairs: list[Repair]
+    sentences: list[str]
+
+
+class _Oracle:
+    """Answers "can these groups hold together?" on one relaxable model."""
+
+    def __init__(self, inst: Instance, seed: int, time_limit: float) -> None:
+        self.b = build(inst, relax=True)
+        self.seed = seed
+        self.time_limit = time_limit
+        self.by_index = {self.b.lit(g).index: g for g in self.b.groups}
+        self.calls = 0
+
+    def infeasible(self, groups: list[str]) -> tuple[bool | None, list[str]]:
+        """(True, core) when proved infeasible, False when solvable, None when unknown."""
+        self.calls += 1
+        model = self.b.model
+        model.clear_assumptions()
+        model.add_assumptions([self.b.lit(g) for g in groups])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = self.seed
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_time_in_seconds = self.time_limit
+        status = solver.solve(model)
+        if status == cp_model.INFEASIBLE:
+            wanted = set(groups)
+            core = [
+                self.by_index[i]
+                for i in solver.sufficient_assumptions_for_infeasibility()
+                if self.by_index.get(i) in wanted
+            ]
+            return True, [g for g in groups if g in set(core)] or list(groups)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False, []
+        return None, []
+
+
+def counting_conflict(inst: Instance) -> list[str] | None:
+    """A conflict the arithmetic proves: more KSBs need a set of modules than it has room for.
+
+    For each coverage scope and each set T of scope modules that is exactly where
+    some KSB can be evidenced, the KSBs that can only go to T need room(T) places
+    at least. The conflict is capacity of T, plus coverage (and, where T is not the
+    whole scope, assessability) of room(T) + 1 of those KSBs.
+    """
+    best: list[str] | None = None
+    for scope in inst.scopes:
+        members = set(scope.modules)
+        where = {k: frozenset(j for j in members if inst.assessable[k][j]) for k in inst.K}
+        candidates = {frozenset(members)} | set(where.values())
+        for t in sorted(candidates, key=lambda s: (len(s), sorted(s))):
+            room = sum(min(inst.capacity[j], len(inst.ksbs)) for j in t)
+            bound = [k for k in inst.K if where[k] <= t]
+            if len(bound) <= room:
+                continue
+            chosen = bound[: room + 1]
+            groups = [capacity.group_id(inst, j) for j in sorted(t)]
+            groups += [coverage.group_id(inst, k) for k in chosen]
+            if t != members:
+                groups += [assessability.group_id(inst, k) for k in chosen]
+            if best is None or len(groups) < len(best):
+                best = groups
+    return best
+
+
+def _shrink(oracle: _Oracle, groups: list[str]) -> list[str]:
+    """Deletion: coarse by family, then group by group, to an irreducible set."""
+    family = {g: oracle.b.groups[g].family for g in groups}
+    for fam in dict.fromkeys(family[g] for g in groups):
+        trial = [g for g in groups if family[g] != fam]
+        if not trial:
+            continue
+        proved, core = oracle.infeasible(trial)
+        if proved:
+            groups = core
+    necessary: list[str] = []
+    rest = list(groups)
+    while rest:
+        g = rest.pop(0)
+        proved, core = oracle.infeasible(necessary + rest)
+        if proved:
+            kept = set(core)
+            rest = [h for h in rest if h in kept]
+        else:
+            necessary.append(g)
+    return necessary
+
+
+def find_conflict(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[str]:
+    oracle = _Oracle(inst, seed, time_limit)
+    counted = counting_conflict(inst)
+    if counted is not None and oracle.infeasible(counted)[0] is not False:
+        return counted
+    all_groups = list(oracle.b.groups)
+    proved, core = oracle.infeasible(all_groups)
+    if not proved:
+        return []
+    return _shrink(oracle, core)
+
+
+# --- repairs -------------------------------------------------------------------
+def _repair_solver(seed: int, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_time_in_seconds = time_limit
+    return solver
+
+
+def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[Repair]:
+    b = build(inst, relax=True)
+    model = b.model
+    lits = {g: b.lit(g) for g in b.groups}
+    dropped = sum(1 - lit for lit in lits.values())
+    amount_terms = []
+    for g, gv in b.vars.items():
+        if gv.slack is not None and gv.slack_cost:
+            amount_terms.append(gv.slack_cost * gv.slack)
+        family = b.groups[g].family
+        if family in ("coverage", "lock"):
+            amount_terms.append(100 * (1 - gv.lit))  # prefer changing numbers to rules
+        if family == "assessability":
+            bad = b.groups[g].modules
+            (k,) = b.groups[g].ksbs
+            amount_terms.extend(b.x[k][j] for j in bad)
+    amount = sum(amount_terms)
+    repairs: list[Repair] = []
+    for round_ in range(MAX_REPAIRS):
+        model.clear_assumptions()
+        model.clear_hints()
+        model.minimize(dropped)
+        solver = _repair_solver(seed, time_limit)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        fewest = round(solver.objective_value)
+        if fewest == 0:
+            break
+        # second stage: that many groups, the smallest amounts (switched on by assumption,
+        # so that later rounds may drop more groups)
+        stage = model.new_bool_var(f"repair_stage[{round_}]")
+        model.add(dropped <= fewest).only_enforce_if(stage)
+        model.add_assumptions([stage])
+        model.minimize(amount)
+        for lit in lits.values():
+            model.add_hint(lit, solver.boolean_value(lit))
+        solver = _repair_solver(seed, time_limit)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
+        pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+        parts = []
+        for g in drop:
+            gv = b.vars[g]
+            slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
+            group = b.groups[g]
+            parts.append(BY_NAME[group.family].suggest(inst, group, slack, pairs))
+        repairs.append(Repair(drop=drop, suggestion="; ".join(parts)))
+        # the next repair keeps at least one group of each earlier one
+        model.add(sum(lits[g] for g in drop) >= 1)
+    return repairs
+
+
+# --- words ---------------------------------------------------------------------
+def sentences(inst: Instance, conflict: list[str], repairs: list[Repair]) -> list[str]:
+    b = build(inst, relax=False)
+    groups = [b.groups[g] for g in conflict if g in b.groups]
+    out = ["No mapping satisfies every rule."]
+    out.extend(_counting_words(inst, groups) or _group_words(inst, groups))
+    if repairs:
+        first = repairs[0]
+        out.append(
+            f"The smallest change that fixes it ({plural(len(first.drop), 'rule')}): "
+            f"{first.suggestion}."
+        )
+        for other in repairs[1:]:
+            out.append(f"Alternatively: {other.suggestion}.")
+    return out
+
+
+def _counting_words(inst: Instance, groups: list[Group]) -> list[str]:
+    fams = {g.family for g in groups}
+    if not fams <= {"coverage", "capacity", "assessability"} or "capacity" not in fams:
+        return []
+    covered = [g.ksbs[0] for g in groups if g.family == "coverage"]
+    if len(covered) < 2:
+        return []
+    mods = sorted(g.modules[0] for g in groups if g.family == "capacity")
+    room = sum(inst.capacity[j] for j in mods)
+    mod_names = codes([inst.modules[j].code for j in mods])
+    scope = next((s for s in inst.scopes if set(mods) <= set(s.modules)), inst.scopes[0])
+    if "assessability" not in fams:
+        need = len(inst.ksbs)
+        return [
+            f"{need} KSBs need a place in {coverage.scope_words(inst, scope.name)}; "
+            f"the {plural(len(mods), 'module')} there ({mod_names}) have room for {room} "
+            f"in all, {need - room} short.",
+            "Each module's room is its credits × capacity_per_credit "
+            f"({inst.scenario.rules.capacity_per_credit:g}) unless max_ksbs says otherwise.",
+        ]
+    where = set(mods)
+    bound = [k for k in inst.K if {j for j in scope.modules if inst.assessable[k][j]} <= where]
+    names = codes([inst.ksbs[k].code for k in bound], limit=10)
+    methods = sorted(
+        {
+            m
+            for j in mods
+            for m in inst.modules[j].assessments
+            if any(inst.evidencing_methods(k, j) for k in bound)
+        }
+    )
+    return [
+        f"{len(bound)} KSBs ({names}) can only be evidenced in {mod_names}, the modules "
+        f"every student takes with {codes([m.replace('_', ' ') for m in methods])} "
+        f"assessment; those have room for {room}, {len(bound) - room} short.",
+        "Other modules cannot take them: their assessments (for example exams or written "
+        "work) cannot evidence a skill or behaviour, or the KSB names the methods it needs.",
+    ]
+
+
+def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
+    if not groups:
+        return ["The solver could not isolate the conflicting rules within the time limit."]
+    if len(groups) <= 10:
+        lines = [BY_NAME[g.family].describe(inst, g) for g in groups]
+        return [
+            f"These {len(groups)} rules cannot all hold together:",
+            *[f"- {line[0].upper()}{line[1:]}." for line in lines],
+        ]
+    per_family: dict[str, int] = {}
+    for g in groups:
+        per_family[g.family] = per_family.get(g.family, 0) + 1
+    summary = ", ".join(f"{plural(n, f'{fam} rule')}" for fam, n in per_family.items())
+    return [f"{len(groups)} rules cannot all hold together: {summary}."]
+
+
+def explain(inst: Instance, settings: object) -> Explanation:
+    seed = int(getattr(settings, "seed", 0))
+    limit = float(getattr(settings, "time_limit", 30.0))
+    conflict = find_conflict(inst, seed, limit)
+    repairs = find_repairs(inst, seed, limit)
+    return Explanation(conflict, repairs, sentences(inst, conflict, repairs))

@@ -1,0 +1,150 @@
+"""A scenario compiled into the indices every rule family, the checker and the reports share.
+
+Nothing here solves: it turns codes into positions and the rules into numbers
+(capacities, which modules can evidence which KSB, the coverage scopes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from models import KSB, Kind, Module, Scenario
+
+
+def capacity_of(module: Module, capacity_per_credit: float) -> int:
+    """`max_ksbs` where given, else floor(credits × capacity_per_credit)."""
+    if module.max_ksbs is not None:
+        return module.max_ksbs
+    return math.floor(module.credits * capacity_per_credit + 1e-9)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of modules that must hold every KSB (the compulsory ones, or one pathway's)."""
+
+    name: str  # "" without pathways, else the pathway's name
+    modules: tuple[int, ...]
+
+
+@dataclass
+class Instance:
+    """Index view of a scenario."""
+
+    scenario: Scenario
+    ksbs: list[KSB] = field(init=False)
+    modules: list[Module] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ksbs = list(self.scenario.standard.ksbs)
+        self.modules = list(self.scenario.programme.modules)
+
+    # --- indices -------------------------------------------------------------
+    @cached_property
+    def k_index(self) -> dict[str, int]:
+        return {k.code: i for i, k in enumerate(self.ksbs)}
+
+    @cached_property
+    def m_index(self) -> dict[str, int]:
+        return {m.code: j for j, m in enumerate(self.modules)}
+
+    @property
+    def K(self) -> range:
+        return range(len(self.ksbs))
+
+    @property
+    def M(self) -> range:
+        return range(len(self.modules))
+
+    def kind(self, k: int) -> Kind:
+        return self.ksbs[k].kind_
+
+    # --- rules as numbers ---------------------------------------------------
+    @cached_property
+    def capacity(self) -> list[int]:
+        per_credit = self.scenario.rules.capacity_per_credit
+        return [capacity_of(m, per_credit) for m in self.modules]
+
+    @cached_property
+    def max_modules(self) -> list[int]:
+        limits = self.scenario.rules.max_modules_per_ksb
+        return [limits.for_kind(self.kind(k)) for k in self.K]
+
+    @cached_property
+    def evidence(self) -> dict[str, tuple[Kind, ...]]:
+        return self.scenario.rules.evidence_table()
+
+    def evidencing_methods(self, k: int, j: int) -> list[str]:
+        """The methods of module j that evidence KSB k (kind and `assessable_by`)."""
+        ksb = self.ksbs[k]
+        allowed = ksb.assessable_by
+        return [
+            method
+            for method in self.modules[j].assessments
+            if ksb.kind_ in self.evidence.get(method, ())
+            and (allowed is None or method in allowed)
+        ]
+
+    @cached_property
+    def assessable(self) -> list[list[bool]]:
+        """assessable[k][j]: module j has a method that evidences KSB k."""
+        return [[bool(self.evidencing_methods(k, j)) for j in self.M] for k in self.K]
+
+    @cached_property
+    def levels(self) -> list[int]:
+        return sorted({m.level for m in self.modules})
+
+    @property
+    def two_levels(self) -> bool:
+        return len(self.levels) == 2
+
+    def modules_at(self, level: int) -> list[int]:
+        return [j for j in self.M if self.modules[j].level == level]
+
+    @cached_property
+    def scopes(self) -> list[Scope]:
+        """Coverage scopes: one per pathway (compulsory + that pathway), or the compulsory."""
+        compulsory = tuple(j for j in self.M if self.modules[j].compulsory)
+        pathways = self.scenario.programme.pathways
+        if not pathways:
+            return [Scope("", compulsory)]
+        return [
+            Scope(
+                p,
+                tuple(
+                    sorted(compulsory + tuple(j for j in self.M if self.modules[j].pathway == p))
+                ),
+            )
+            for p in pathways
+        ]
+
+    @cached_property
+    def spiral_ksbs(self) -> list[int]:
+        kinds = set(self.scenario.rules.spiral.kinds)
+        return [k for k in self.K if self.kind(k) in kinds]
+
+    @cached_property
+    def locks(self) -> list[tuple[int, int, bool]]:
+        return [
+            (self.k_index[lock.ksb], self.m_index[lock.module], lock.mapped)
+            for lock in self.scenario.locks
+        ]
+
+    @cached_property
+    def duties(self) -> list[tuple[str, list[int]]]:
+        return [(d.code, [self.k_index[c] for c in d.ksbs]) for d in self.scenario.standard.duties]
+
+    # --- mappings ------------------------------------------------------------
+    def pairs_of(self, mapping: dict[str, list[str]] | None) -> set[tuple[int, int]]:
+        """A code mapping (module -> KSBs) as index pairs (k, j)."""
+        return {
+            (self.k_index[k], self.m_index[m]) for m, ks in (mapping or {}).items() for k in ks
+        }
+
+    def mapping_of(self, pairs: set[tuple[int, int]]) -> dict[str, list[str]]:
+        """Index pairs as a code mapping listing every module, KSBs in standard order."""
+        out: dict[str, list[str]] = {m.code: [] for m in self.modules}
+        for k, j in sorted(pairs):
+            out[self.modules[j].code].append(self.ksbs[k].code)
+        return out

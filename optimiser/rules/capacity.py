@@ -1,0 +1,55 @@
+"""`capacity:M`: M holds at most `max_ksbs` KSBs, or floor(credits × capacity_per_credit)."""
+
+from __future__ import annotations
+
+from optimiser.instance import Instance
+from optimiser.model import Builder, Group
+from optimiser.rules.base import Pairs, Violation, loads, mcode, plural
+
+NAME = "capacity"
+
+
+def group_id(inst: Instance, j: int) -> str:
+    return f"capacity:{mcode(inst, j)}"
+
+
+def add(b: Builder) -> None:
+    inst = b.inst
+    n = len(inst.ksbs)
+    for j in inst.M:
+        cap = min(inst.capacity[j], n)
+        _, slack = b.group(Group(group_id(inst, j), NAME, modules=(j,)), slack_ub=n - cap)
+        b.model.add(b.load(j) <= cap + slack)
+
+
+def source(inst: Instance, j: int) -> str:
+    m = inst.modules[j]
+    if m.max_ksbs is not None:
+        return "its max_ksbs"
+    return f"{m.credits} credits × {inst.scenario.rules.capacity_per_credit:g}"
+
+
+def check(inst: Instance, pairs: Pairs) -> list[Violation]:
+    out = []
+    for j, load in enumerate(loads(inst, pairs)):
+        if load > inst.capacity[j]:
+            out.append(
+                Violation(
+                    group_id(inst, j),
+                    f"{mcode(inst, j)} holds {plural(load, 'KSB')} but has room for "
+                    f"{inst.capacity[j]} ({source(inst, j)})",
+                )
+            )
+    return out
+
+
+def describe(inst: Instance, group: Group) -> str:
+    (j,) = group.modules
+    return f"{mcode(inst, j)} has room for {plural(inst.capacity[j], 'KSB')} ({source(inst, j)})"
+
+
+def suggest(inst: Instance, group: Group, slack: int, pairs: Pairs) -> str:
+    (j,) = group.modules
+    cap = inst.capacity[j]
+    new = cap + max(slack, 1)
+    return f"raise {mcode(inst, j)}'s capacity from {cap} to {new} (set max_ksbs: {new})"

@@ -1,0 +1,65 @@
+"""`coverage:K`: every KSB sits in a module that every student takes.
+
+With no pathways the compulsory modules count. With pathways, for every
+pathway P, K is in a compulsory module or a module of P. Optional modules with
+no pathway never count.
+"""
+
+from __future__ import annotations
+
+from optimiser.instance import Instance
+from optimiser.model import Builder, Group
+from optimiser.rules.base import Pairs, Violation, codes, kcode, mcode
+
+NAME = "coverage"
+
+
+def group_id(inst: Instance, k: int) -> str:
+    return f"coverage:{kcode(inst, k)}"
+
+
+def add(b: Builder) -> None:
+    inst = b.inst
+    for k in inst.K:
+        lit, _ = b.group(Group(group_id(inst, k), NAME, ksbs=(k,)))
+        for scope in inst.scopes:
+            b.model.add(sum(b.x[k][j] for j in scope.modules) >= lit)
+
+
+def scope_words(inst: Instance, name: str) -> str:
+    return f"the {name!r} pathway" if name else "the compulsory modules"
+
+
+def check(inst: Instance, pairs: Pairs) -> list[Violation]:
+    out = []
+    for k in inst.K:
+        missing = [
+            scope.name for scope in inst.scopes if not any((k, j) in pairs for j in scope.modules)
+        ]
+        if not missing:
+            continue
+        if missing == [""]:
+            detail = f"{kcode(inst, k)} is in no compulsory module, so some students never meet it"
+        else:
+            detail = (
+                f"{kcode(inst, k)} is in no compulsory module and in no module of "
+                f"{codes([repr(p) for p in missing])} pathway, so students on "
+                f"{'that pathway' if len(missing) == 1 else 'those pathways'} never meet it"
+            )
+        out.append(Violation(group_id(inst, k), detail))
+    return out
+
+
+def describe(inst: Instance, group: Group) -> str:
+    (k,) = group.ksbs
+    return f"{kcode(inst, k)} must sit in a module that every student takes"
+
+
+def suggest(inst: Instance, group: Group, slack: int, pairs: Pairs) -> str:
+    (k,) = group.ksbs
+    where = [mcode(inst, j) for kk, j in sorted(pairs) if kk == k]
+    tail = f" (it could go only in {codes(where)}, which not every student takes)" if where else ""
+    return (
+        f"find {kcode(inst, k)} a place in a module every student takes{tail}; "
+        "left as it is, the programme does not cover the standard"
+    )

@@ -1,0 +1,51 @@
+"""`duplication:K`: K sits in at most `max_modules_per_ksb[kind of K]` modules."""
+
+from __future__ import annotations
+
+from optimiser.instance import Instance
+from optimiser.model import Builder, Group
+from optimiser.rules.base import Pairs, Violation, codes, counts, kcode, ordinal, plural
+
+NAME = "duplication"
+
+
+def group_id(inst: Instance, k: int) -> str:
+    return f"duplication:{kcode(inst, k)}"
+
+
+def add(b: Builder) -> None:
+    inst = b.inst
+    n = len(inst.modules)
+    for k in inst.K:
+        limit = min(inst.max_modules[k], n)
+        _, slack = b.group(Group(group_id(inst, k), NAME, ksbs=(k,)), slack_ub=n - limit)
+        b.model.add(b.count(k) <= limit + slack)
+
+
+def check(inst: Instance, pairs: Pairs) -> list[Violation]:
+    out = []
+    for k, n in enumerate(counts(inst, pairs)):
+        if n > inst.max_modules[k]:
+            where = codes([inst.modules[j].code for kk, j in sorted(pairs) if kk == k])
+            out.append(
+                Violation(
+                    group_id(inst, k),
+                    f"{kcode(inst, k)} sits in {plural(n, 'module')} ({where}); a "
+                    f"{inst.kind(k)} may sit in at most {inst.max_modules[k]}",
+                )
+            )
+    return out
+
+
+def describe(inst: Instance, group: Group) -> str:
+    (k,) = group.ksbs
+    return f"{kcode(inst, k)} may sit in at most {plural(inst.max_modules[k], 'module')}"
+
+
+def suggest(inst: Instance, group: Group, slack: int, pairs: Pairs) -> str:
+    (k,) = group.ksbs
+    new = inst.max_modules[k] + max(slack, 1)
+    return (
+        f"allow {kcode(inst, k)} in a {ordinal(new)} module "
+        f"(max_modules_per_ksb.{inst.kind(k)}: {new})"
+    )

@@ -1,0 +1,201 @@
+"""Find a mapping: fewest changes against a baseline first, then the quality objective.
+
+Both stages run on the strict model (every group holds). Stage one is solved to
+proven optimality before stage two fixes its value, so "fewest changes" is a
+guarantee, not a hope. Where the strict model has no solution, the explainer
+takes over and the result carries a conflict, repairs and sentences.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models import Scenario
+from optimiser.instance import Instance
+from optimiser.model import Builder, LinExpr, build
+from optimiser.objective import Fit, add_quality
+from optimiser.result import Changes, Result, SolveStatus
+from optimiser.rules import spiral
+
+Progress = Callable[[str, float, float, float], None]
+"""progress(stage, best objective, bound, seconds) — called while a solve runs."""
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit: float = 60.0
+    seed: int = 0
+    workers: int = 1
+
+    def new_solver(self, time_left: float) -> cp_model.CpSolver:
+        """A solver with these settings and at most `time_left` seconds."""
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(time_left, 0.01)
+        params.random_seed = self.seed
+        params.num_workers = self.workers
+        # The LP relaxation sees counting arguments (room against KSBs) only at
+        # this level; without it pigeonhole proofs can take minutes.
+        params.linearization_level = 2
+        return solver
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports best objective and bound once a stage has run for more than a second."""
+
+    def __init__(self, stage: str, progress: Progress | None, start: float) -> None:
+        super().__init__()
+        self.stage = stage
+        self.progress = progress
+        self.start = start
+        self.last = 0.0
+
+    def on_solution_callback(self) -> None:
+        if self.progress is None:
+            return
+        now = time.perf_counter() - self.start
+        if now >= 1.0 and now - self.last >= 0.25:
+            self.last = now
+            self.progress(self.stage, self.objective_value, self.best_objective_bound, now)
+
+
+def _run(
+    b: Builder,
+    settings: SolverSettings,
+    time_left: float,
+    stage: str,
+    progress: Progress | None,
+    start: float,
+) -> tuple[cp_model.CpSolver, int]:
+    solver = settings.new_solver(time_left)
+    status = solver.solve(b.model, _Watcher(stage, progress, start))
+    return solver, status
+
+
+def _status(code: int) -> SolveStatus:
+    return {
+        cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+        cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+        cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    }.get(code, SolveStatus.UNKNOWN)
+
+
+def changes_expr(b: Builder, baseline: set[tuple[int, int]]) -> LinExpr:
+    inst = b.inst
+    return sum(
+        (1 - b.x[k][j]) if (k, j) in baseline else b.x[k][j] for k in inst.K for j in inst.M
+    )
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    baseline: dict[str, list[str]] | None = None,
+    settings: SolverSettings | None = None,
+    fit: Fit | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Solve a scenario. `baseline` defaults to the scenario's own `mapping`."""
+    settings = settings or SolverSettings()
+    start = time.perf_counter()
+    inst = Instance(scenario)
+    if baseline is None:
+        baseline = scenario.mapping
+    base_pairs = inst.pairs_of(baseline) if baseline is not None else None
+
+    b = build(inst)
+    objective: dict[str, float] = {}
+    stage_status = SolveStatus.OPTIMAL
+    if base_pairs is not None:
+        changes = changes_expr(b, base_pairs)
+        b.model.minimize(changes)
+        for k, j in base_pairs:
+            b.model.add_hint(b.x[k][j], 1)
+        solver, code = _run(b, settings, settings.time_limit, "fewest changes", progress, start)
+        status = _status(code)
+        if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+            return _unsolved(inst, status, settings, start)
+        best = round(solver.objective_value)
+        stage_status = status
+        b.model.clear_objective()
+        b.model.add(changes <= best)
+        _hint(b, solver)
+
+    quality = add_quality(b, fit)
+    b.model.minimize(quality.total)
+    left = settings.time_limit - (time.perf_counter() - start)
+    solver, code = _run(b, settings, left, "quality", progress, start)
+    status = _status(code)
+    if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+        return _unsolved(inst, status, settings, start)
+    if stage_status == SolveStatus.FEASIBLE:
+        status = SolveStatus.FEASIBLE
+
+    pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    if base_pairs is not None:
+        objective["changes"] = len(pairs ^ base_pairs)
+    total_credits = sum(m.credits for m in inst.modules)
+    parts = {name: int(solver.value(expr)) for name, expr in quality.parts.items()}
+    objective["fit"] = round(parts["fit"] / 100, 2)
+    objective["duty_spread"] = parts["duty_spread"]
+    objective["imbalance"] = round(parts["imbalance"] / total_credits, 2)
+    objective["entries"] = parts["entries"]
+    objective["quality"] = round(solver.objective_value)
+    result = Result(
+        status=status,
+        mapping=inst.mapping_of(pairs),
+        spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
+        objective=objective,
+        solver=_figures(settings, start, solver),
+    )
+    if base_pairs is not None:
+        result.changes = diff_pairs(inst, base_pairs, pairs)
+    return result
+
+
+def diff_pairs(
+    inst: Instance, before: set[tuple[int, int]], after: set[tuple[int, int]]
+) -> Changes:
+    def codes(pairs: set[tuple[int, int]]) -> list[tuple[str, str]]:
+        return [(inst.ksbs[k].code, inst.modules[j].code) for k, j in sorted(pairs)]
+
+    return Changes(added=codes(after - before), removed=codes(before - after))
+
+
+def _hint(b: Builder, solver: cp_model.CpSolver) -> None:
+    b.model.clear_hints()
+    for row in b.x:
+        for var in row:
+            b.model.add_hint(var, solver.boolean_value(var))
+
+
+def _figures(
+    settings: SolverSettings, start: float, solver: cp_model.CpSolver | None = None
+) -> dict[str, float | int]:
+    out: dict[str, float | int] = {
+        "wall_s": round(time.perf_counter() - start, 3),
+        "seed": settings.seed,
+        "workers": settings.workers,
+    }
+    if solver is not None:
+        out["bound"] = round(solver.best_objective_bound)
+    return out
+
+
+def _unsolved(
+    inst: Instance, status: SolveStatus, settings: SolverSettings, start: float
+) -> Result:
+    result = Result(status=status, mapping={m.code: [] for m in inst.modules})
+    if status == SolveStatus.INFEASIBLE:
+        from optimiser.explain import explain
+
+        report = explain(inst, settings)
+        result.conflict = report.conflict
+        result.repairs = report.repairs
+        result.explanation = report.sentences
+    result.solver = _figures(settings, start)
+    return result
