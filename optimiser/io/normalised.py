@@ -1,0 +1,151 @@
+"""Read a normalised standard file (one standard as JSON, KSB codes already assigned).
+
+Shape::
+
+    {"reference": "ST0116", "title": "...", "level": 4, "version": null,
+     "ksbs": [{"code": "K1", "type": "knowledge", "text": "...", "source_id": "..."}],
+     "duties": [{"code": "D1", "text": "...", "ksbs": ["K1", "S2"], "core": true}],
+     "counts": {"knowledge": 12, "skill": 17, "behaviour": 9, "duties": 21},
+     "source": "...", "...": "..."}
+
+``type`` becomes the KSB's ``kind``. Provenance and bookkeeping keys (notes, source,
+route, options, a duty's ``core``/``options``, a KSB's ``source_id``) are metadata for
+the reader and are not part of the standard; they are ignored. ``counts``, where
+given, must agree with the lists: a disagreement means a damaged file and is an
+input error. Whitespace inside texts is normalised (runs collapse to one space).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from models import Standard
+from optimiser.errors import InputError
+from optimiser.io.load import format_loc
+
+_LOCATED = re.compile(r"^((?:ksbs|duties)\[\d+\][\w.\[\]]*): (.*)$", re.DOTALL)
+_KINDS = ("knowledge", "skill", "behaviour")
+
+
+def read_normalised_standard(path: str | Path) -> Standard:
+    """Read and validate one normalised standard file."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise InputError(file, "", "file not found")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(file, "", f"cannot read the file as text ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            file, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError(file, "", "not a normalised standard: the top level must be an object")
+    for key in ("reference", "ksbs"):
+        if key not in data:
+            raise InputError(file, key, "required key is missing")
+    ksbs = _list(file, data, "ksbs")
+    duties = _list(file, data, "duties") if data.get("duties") is not None else []
+    out: dict[str, Any] = {
+        "reference": data["reference"],
+        "title": _text(file, data, "title", "title"),
+        "level": data.get("level"),
+        "version": _version(file, data),
+        "ksbs": [_ksb(file, item, i) for i, item in enumerate(ksbs)],
+        "duties": [_duty(file, item, i) for i, item in enumerate(duties)],
+    }
+    try:
+        standard = Standard.model_validate(out)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):
+            loc = loc[:-1]
+        message = str(err["msg"]).removeprefix("Value error, ")
+        place = format_loc(loc)
+        # The standard's own checks name the place at the start of the message.
+        located = _LOCATED.match(message)
+        if not place and located:
+            place, message = located.group(1), located.group(2)
+        raise InputError(file, place, message) from None
+    _check_counts(file, data, standard)
+    return standard
+
+
+def _list(file: str, data: dict[str, Any], key: str) -> list[Any]:
+    value = data[key]
+    if not isinstance(value, list):
+        raise InputError(file, key, f"must be a list (got {type(value).__name__})")
+    return value
+
+
+def _text(file: str, obj: dict[str, Any], key: str, place: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(file, place, f"must be text (got {type(value).__name__})")
+    return " ".join(value.split())
+
+
+def _version(file: str, data: dict[str, Any]) -> str | None:
+    value = data.get("version")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(file, "version", f"must be a version (got {type(value).__name__})")
+    return str(value)
+
+
+def _ksb(file: str, item: Any, i: int) -> dict[str, Any]:
+    place = f"ksbs[{i}]"
+    if not isinstance(item, dict):
+        raise InputError(file, place, f"must be an object (got {type(item).__name__})")
+    if "code" not in item:
+        raise InputError(file, f"{place}.code", "required key is missing")
+    out: dict[str, Any] = {
+        "code": item["code"],
+        "text": _text(file, item, "text", f"{place}.text"),
+    }
+    kind = item.get("type", item.get("kind"))
+    if kind is not None:
+        if kind not in _KINDS:
+            raise InputError(
+                file, f"{place}.type", f"must be knowledge, skill or behaviour (got {kind!r})"
+            )
+        out["kind"] = kind
+    return out
+
+
+def _duty(file: str, item: Any, i: int) -> dict[str, Any]:
+    place = f"duties[{i}]"
+    if not isinstance(item, dict):
+        raise InputError(file, place, f"must be an object (got {type(item).__name__})")
+    if "code" not in item:
+        raise InputError(file, f"{place}.code", "required key is missing")
+    ksbs = item.get("ksbs") or []
+    if not isinstance(ksbs, list):
+        raise InputError(file, f"{place}.ksbs", f"must be a list (got {type(ksbs).__name__})")
+    return {"code": item["code"], "text": _text(file, item, "text", f"{place}.text"), "ksbs": ksbs}
+
+
+def _check_counts(file: str, data: dict[str, Any], standard: Standard) -> None:
+    counts = data.get("counts")
+    if not isinstance(counts, dict):
+        return
+    actual = {kind: sum(1 for k in standard.ksbs if k.kind == kind) for kind in _KINDS}
+    actual["duties"] = len(standard.duties)
+    for key, value in counts.items():
+        if key in actual and isinstance(value, int) and value != actual[key]:
+            raise InputError(
+                file,
+                f"counts.{key}",
+                f"says {value} but the file lists {actual[key]}; the file looks damaged",
+            )
