@@ -1,0 +1,135 @@
+"""Content-fit benchmark on real occupational standards: can fit alone recover the duties?
+
+Protocol. For each standard in /work/shared/standards (or the folder given as the first
+argument) with at least 4 duties that link KSBs: make one module per duty (title "Duty N",
+description = the duty's text), drop the duties, put each KSB in the module the fit matrix
+ranks first (`FitMatrix.top`, whose order is deterministic), and count the KSB right when that
+module's duty links it. KSBs that no duty links are left out of the count.
+
+Levels 2 and 3 are the benchmark set; levels 4 and above are reported separately as a held-out
+check of how the method generalises. The standards are read at run time and never copied.
+
+Run: .venv/bin/python benchmarks/fit_duties.py [STANDARDS_DIR] [--ablation]
+"""
+
+import json
+import statistics
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models import KSB, Module  # noqa: E402
+from optimiser.fit import FitParams, fit_matrix  # noqa: E402
+
+STANDARDS = Path("/work/shared/standards")
+MIN_DUTIES = 4
+
+
+@dataclass
+class Case:
+    reference: str
+    level: int
+    ksbs: list[KSB]
+    modules: list[Module]
+    links: dict[str, set[str]]  # module code -> KSB codes its duty links
+
+
+def load_cases(folder: Path) -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "ksbs" not in data:
+            continue
+        duties = [d for d in data.get("duties") or [] if d.get("ksbs")]
+        if len(duties) < MIN_DUTIES or not isinstance(data.get("level"), int):
+            continue
+        ksbs = [
+            KSB(code=k["code"], text=k.get("text") or "", kind=k["type"]) for k in data["ksbs"]
+        ]
+        modules = [
+            Module(code=f"M{n}", title=f"Duty {n}", description=d["text"], level=4, credits=15)
+            for n, d in enumerate(duties, start=1)
+        ]
+        links = {m.code: set(d["ksbs"]) for m, d in zip(modules, duties, strict=True)}
+        cases.append(Case(data["reference"], data["level"], ksbs, modules, links))
+    return cases
+
+
+def accuracy(case: Case, params: FitParams) -> float:
+    fit = fit_matrix(case.ksbs, case.modules, params)
+    linked = {k for ks in case.links.values() for k in ks}
+    right = total = 0
+    for ksb in case.ksbs:
+        if ksb.code not in linked:
+            continue
+        total += 1
+        best = fit.best(ksb.code)
+        right += best is not None and ksb.code in case.links[best]
+    return right / total if total else 0.0
+
+
+def random_accuracy(case: Case) -> float:
+    """Expected accuracy of placing each KSB in a module chosen uniformly at random."""
+    linked = {k for ks in case.links.values() for k in ks}
+    n = len(case.modules)
+    hits = [sum(k in ks for ks in case.links.values()) / n for k in sorted(linked)]
+    return statistics.fmean(hits) if hits else 0.0
+
+
+def report(cases: list[Case], params: FitParams, label: str, detail: bool) -> None:
+    low = [c for c in cases if c.level <= 3]
+    high = [c for c in cases if c.level >= 4]
+    for name, group in (("level 2-3", low), ("level 4+ (held out)", high)):
+        if not group:
+            print(f"{label}: {name}: no standards")
+            continue
+        accs = [accuracy(c, params) for c in group]
+        if detail:
+            print(f"\n{name}: {len(group)} standards")
+            print(f"  {'standard':<10}{'level':>6}{'KSBs':>6}{'duties':>8}{'random':>8}{'fit':>7}")
+            for c, a in zip(group, accs, strict=True):
+                print(
+                    f"  {c.reference:<10}{c.level:>6}{len(c.ksbs):>6}{len(c.modules):>8}"
+                    f"{random_accuracy(c):>8.2f}{a:>7.2f}"
+                )
+            rand = statistics.fmean(random_accuracy(c) for c in group)
+            print(f"  mean random {rand:.3f}   mean fit {statistics.fmean(accs):.3f}")
+        else:
+            print(f"{label:<40} {name:<20} mean {statistics.fmean(accs):.3f}")
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    folder = Path(args[0]) if args else STANDARDS
+    if not folder.is_dir():
+        print(f"skipped: no standards folder at {folder}")
+        return 0
+    cases = load_cases(folder)
+    if not cases:
+        print(f"skipped: no standard in {folder} has {MIN_DUTIES}+ duties linking KSBs")
+        return 0
+    print("Content fit vs duties: one module per duty, each KSB to its top module.")
+    report(cases, FitParams(), "default", detail=True)
+    if "--ablation" in argv:
+        print("\nAblations (mean accuracy):")
+        base = FitParams()
+        variants = {
+            "default": base,
+            "TF-IDF, Porter, stop words only": FitParams(
+                prefix=0, feedback_rounds=0, neighbours=0
+            ),
+            "full Porter stems (no prefix cut)": replace(base, prefix=0),
+            "no pseudo-relevance feedback": replace(base, feedback_rounds=0),
+            "no neighbour smoothing": replace(base, neighbours=0),
+        }
+        for label, params in variants.items():
+            report(cases, params, label, detail=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,318 @@
+"""The content-fit matrix: how strongly each module's own text supports each KSB.
+
+The relevance model, step by step:
+
+1. Text. A KSB's text is its statement plus its themes; a module's text is its title,
+   description, learning outcomes and themes. Words are lower-cased, stop words (including
+   the vocabulary every standard uses, "understand", "including", ...) dropped, and stemmed
+   (Porter, then cut to a common prefix so that "safe", "safety" and "safely" meet).
+2. Weights. TF-IDF with sublinear term frequency (1 + log tf); the IDF is computed over the
+   scenario's own corpus, every KSB and every module text together. Vectors are unit length,
+   so the direct relevance of KSB k to module m is the cosine of their vectors.
+3. Pseudo-relevance feedback. Module texts are short; each module's vector is enriched with
+   the KSBs that already point to it (a soft assignment, softmax over modules), for a couple of
+   rounds, so the vocabulary of a module's KSBs, not just its own words, votes. The result is
+   mixed half and half with the direct cosine, which keeps scores of small standards honest.
+4. Neighbour smoothing. A KSB also borrows a share of the scores of the KSBs whose texts are
+   closest to its own (co-occurrence among KSB texts), so a KSB written in different words
+   from every module still lands near its topical siblings.
+5. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
+   a theme of one side that appears word for word in the other's text scores at least 0.75.
+
+Scores are in [0, 1]. Modules with no text (no title, description, outcomes or themes) score 0
+for every KSB, and so does a KSB with no text; where no module has text the matrix is all zero
+and `FitMatrix.active` is False.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models import KSB, Module
+from optimiser.fit.text import Token, tokens
+
+FloatMatrix = NDArray[np.float64]
+
+#: Score given to a (KSB, module) pair that share a theme.
+SHARED_THEME = 1.0
+#: Lowest score of a pair where one side's theme appears word for word in the other's text.
+THEME_IN_TEXT = 0.75
+
+
+@dataclass(frozen=True)
+class FitParams:
+    """Knobs of the relevance model; the defaults are the documented model."""
+
+    prefix: int = 6  # stems are cut to this many letters (0: full Porter stems)
+    feedback_rounds: int = 2  # pseudo-relevance feedback rounds on module vectors
+    feedback_weight: float = 2.0  # weight of the KSB centroid added to a module vector
+    feedback_temperature: float = 0.1  # softmax temperature of the soft assignment
+    feedback_mix: float = 0.5  # share of the feedback scores in the result (rest: direct)
+    neighbours: int = 10  # KSB neighbours used for smoothing
+    neighbour_weight: float = 0.3  # share borrowed from the neighbours (convex mix)
+
+
+@dataclass
+class _Doc:
+    toks: list[Token]
+    terms: list[str]
+    surface: dict[str, str] = field(default_factory=dict)  # term -> first word as written
+
+
+def _doc(parts: Sequence[str], prefix: int) -> _Doc:
+    toks = [t for part in parts for t in tokens(part)]
+    terms = [t.stem[:prefix] if prefix > 0 else t.stem for t in toks]
+    surface: dict[str, str] = {}
+    for term, tok in zip(terms, toks, strict=True):
+        surface.setdefault(term, tok.surface)
+    return _Doc(toks, terms, surface)
+
+
+def _phrase(text: str, prefix: int) -> tuple[str, ...]:
+    """A theme as a sequence of terms (the normal form used to compare themes)."""
+    return tuple(t.stem[:prefix] if prefix > 0 else t.stem for t in tokens(text))
+
+
+def _contains(seq: Sequence[str], sub: tuple[str, ...]) -> bool:
+    n = len(sub)
+    return n > 0 and any(tuple(seq[i : i + n]) == sub for i in range(len(seq) - n + 1))
+
+
+def _unit_rows(x: FloatMatrix) -> FloatMatrix:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: FloatMatrix = x / norms
+    return out
+
+
+class FitMatrix:
+    """Content-fit scores of every (KSB, module) pair, with the words behind them."""
+
+    def __init__(
+        self,
+        ksb_codes: list[str],
+        module_codes: list[str],
+        scores: FloatMatrix,
+        reasons: dict[tuple[int, int], list[str]],
+        centrality: NDArray[np.float64],
+    ) -> None:
+        self.ksb_codes = list(ksb_codes)
+        self.module_codes = list(module_codes)
+        self._scores = scores
+        self._reasons = reasons
+        self._centrality = centrality
+        self._k = {c: i for i, c in enumerate(self.ksb_codes)}
+        self._m = {c: j for j, c in enumerate(self.module_codes)}
+
+    @property
+    def active(self) -> bool:
+        """False where every score is 0 (no module has text): fit must not steer anything."""
+        return bool(self._scores.size and self._scores.max() > 0)
+
+    def score(self, ksb_code: str, module_code: str) -> float:
+        """How strongly the module's text supports the KSB, in [0, 1]."""
+        return float(self._scores[self._k[ksb_code], self._m[module_code]])
+
+    def coefficient(self, ksb_code: str, module_code: str, scale: int = 100) -> int:
+        """The score as an integer objective coefficient, round(scale * score)."""
+        return round(scale * self.score(ksb_code, module_code))
+
+    def why(self, ksb_code: str, module_code: str) -> list[str]:
+        """What the match rests on: shared themes ("theme: …"), the best-matching learning
+        outcome ("outcome: …"), the shared words as the KSB (or module) writes them, and, where
+        the score comes from similar KSBs, "like K3"."""
+        return list(self._reasons.get((self._k[ksb_code], self._m[module_code]), []))
+
+    def top(self, ksb_code: str, n: int = 3) -> list[tuple[str, float]]:
+        """The n best modules for the KSB, best first.
+
+        Ties (and KSBs no module supports) are broken by how well a module's text covers the
+        standard as a whole, then by programme order, so the order is deterministic.
+        """
+        row = self._scores[self._k[ksb_code]]
+        order = sorted(
+            range(len(self.module_codes)),
+            key=lambda j: (-float(row[j]), -float(self._centrality[j]), j),
+        )
+        return [(self.module_codes[j], float(row[j])) for j in order[: max(n, 0)]]
+
+    def best(self, ksb_code: str) -> str | None:
+        """The top module for the KSB (None where the programme has no modules)."""
+        first = self.top(ksb_code, 1)
+        return first[0][0] if first else None
+
+    def unsupported(self, threshold: float = 0.1) -> list[str]:
+        """KSBs (in standard order) whose best score over all modules is below threshold."""
+        if not self.module_codes:
+            return list(self.ksb_codes)
+        best = self._scores.max(axis=1)
+        return [c for i, c in enumerate(self.ksb_codes) if best[i] < threshold]
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        """{ksb: {module: score}} for every pair."""
+        return {
+            k: {m: float(self._scores[i, j]) for j, m in enumerate(self.module_codes)}
+            for i, k in enumerate(self.ksb_codes)
+        }
+
+
+def _module_parts(module: Module) -> list[str]:
+    parts = [module.title or "", module.description or ""]
+    parts += list(module.outcomes or [])
+    parts += list(module.themes or [])
+    return [p for p in parts if p.strip()]
+
+
+def _ksb_parts(ksb: KSB) -> list[str]:
+    parts = [ksb.text or "", *(ksb.themes or [])]
+    return [p for p in parts if p.strip()]
+
+
+def _tfidf(docs: list[_Doc]) -> tuple[FloatMatrix, list[str], NDArray[np.float64]]:
+    """Unit TF-IDF rows (sublinear tf, smoothed idf over `docs`), the vocabulary and the idf."""
+    vocab = sorted({t for d in docs for t in d.terms})
+    index = {t: i for i, t in enumerate(vocab)}
+    counts = np.zeros((len(docs), len(vocab)))
+    for i, d in enumerate(docs):
+        for t in d.terms:
+            counts[i, index[t]] += 1
+    n = len(docs)
+    df = (counts > 0).sum(axis=0)
+    idf = np.log((n + 1) / (df + 1)) + 1.0
+    tf = np.where(counts > 0, 1.0 + np.log(np.maximum(counts, 1.0)), 0.0)
+    return _unit_rows(tf * idf), vocab, idf
+
+
+def _feedback(s: FloatMatrix, k: FloatMatrix, m: FloatMatrix, p: FitParams) -> FloatMatrix:
+    """Scores against module vectors enriched with the KSBs that point to them.
+
+    Each round, every module vector gains the centroid of the KSB vectors weighted by a soft
+    assignment (softmax over modules at `feedback_temperature`). The result is mixed with the
+    direct scores (`feedback_mix`) so that a small standard does not inflate its scores.
+    """
+    if p.feedback_rounds <= 0 or p.feedback_weight <= 0 or m.shape[0] == 0:
+        return s
+    direct = s
+    supported = s.max(axis=1) > 0
+    for _ in range(p.feedback_rounds):
+        z = s / p.feedback_temperature
+        prob = np.exp(z - z.max(axis=1, keepdims=True))
+        prob /= prob.sum(axis=1, keepdims=True)
+        prob[~supported] = 0.0
+        centroid = _unit_rows(prob.T @ k)
+        enriched = _unit_rows(m + p.feedback_weight * centroid)
+        s = k @ enriched.T
+    mixed: FloatMatrix = (1.0 - p.feedback_mix) * direct + p.feedback_mix * s
+    return mixed
+
+
+def _smooth(s: FloatMatrix, k: FloatMatrix, p: FitParams) -> tuple[FloatMatrix, FloatMatrix]:
+    """Scores mixed with those of each KSB's closest KSBs; also the neighbour weights."""
+    n = k.shape[0]
+    weights = np.zeros((n, n))
+    if n < 2 or p.neighbours <= 0 or p.neighbour_weight <= 0:
+        return s, weights
+    sim = k @ k.T
+    np.fill_diagonal(sim, 0.0)
+    for i in range(n):
+        nearest = np.argsort(-sim[i], kind="stable")[: p.neighbours]
+        weights[i, nearest] = np.maximum(sim[i, nearest], 0.0)
+    totals = weights.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    weights /= totals
+    beta = p.neighbour_weight
+    mixed: FloatMatrix = (s + beta * (weights @ s)) / (1.0 + beta)
+    return mixed, weights
+
+
+def fit_matrix(
+    ksbs: list[KSB], modules: list[Module], params: FitParams | None = None
+) -> FitMatrix:
+    """Score every (KSB, module) pair by how well the module's text supports the KSB."""
+    p = params or FitParams()
+    kdocs = [_doc(_ksb_parts(k), p.prefix) for k in ksbs]
+    mdocs = [_doc(_module_parts(m), p.prefix) for m in modules]
+    nk, nm = len(ksbs), len(modules)
+    scores = np.zeros((nk, nm))
+    reasons: dict[tuple[int, int], list[str]] = {}
+    centrality = np.zeros(nm)
+    live = [j for j in range(nm) if mdocs[j].terms]
+    if nk == 0 or not live:
+        return FitMatrix([k.code for k in ksbs], [m.code for m in modules], scores, {}, centrality)
+
+    vectors, vocab, idf = _tfidf(kdocs + [mdocs[j] for j in live])
+    kvec, mvec = vectors[:nk], vectors[nk:]
+    direct = kvec @ mvec.T
+    fed = _feedback(direct, kvec, mvec, p)
+    smoothed, neighbour_w = _smooth(fed, kvec, p)
+    sub = np.clip(smoothed, 0.0, 1.0)
+    centrality[live] = direct.mean(axis=0)
+    for col, j in enumerate(live):
+        scores[:, j] = sub[:, col]
+
+    term_idf = dict(zip(vocab, idf.tolist(), strict=True))
+    _themes(ksbs, modules, kdocs, mdocs, p, scores, reasons)
+    for i in range(nk):
+        kterms = set(kdocs[i].terms)
+        for col, j in enumerate(live):
+            if scores[i, j] <= 0:
+                continue
+            shared = sorted(kterms & set(mdocs[j].terms), key=lambda t: (-term_idf.get(t, 0.0), t))
+            out = reasons.setdefault((i, j), [])
+            out += _outcome_reason(modules[j], kterms, p)
+            out += [kdocs[i].surface[t] for t in shared]
+            if not shared and fed[i, col] <= 0:
+                contrib = neighbour_w[i] * fed[:, col]
+                if contrib.max() > 0:
+                    out.append(f"like {ksbs[int(np.argmax(contrib))].code}")
+    return FitMatrix(
+        [k.code for k in ksbs], [m.code for m in modules], scores, reasons, centrality
+    )
+
+
+def _outcome_reason(module: Module, kterms: set[str], p: FitParams) -> list[str]:
+    """The learning outcome sharing the most words with the KSB, if any does."""
+    best: tuple[int, str] | None = None
+    for outcome in module.outcomes or []:
+        shared = len(kterms & set(_phrase(outcome, p.prefix)))
+        if shared and (best is None or shared > best[0]):
+            best = (shared, outcome)
+    return [f"outcome: {best[1]}"] if best else []
+
+
+def _themes(
+    ksbs: list[KSB],
+    modules: list[Module],
+    kdocs: list[_Doc],
+    mdocs: list[_Doc],
+    p: FitParams,
+    scores: FloatMatrix,
+    reasons: dict[tuple[int, int], list[str]],
+) -> None:
+    """Apply the user's theme overrides to `scores` and note them in `reasons`."""
+    mthemes = [[(t, _phrase(t, p.prefix)) for t in m.themes or []] for m in modules]
+    for i, ksb in enumerate(ksbs):
+        kthemes = [(t, _phrase(t, p.prefix)) for t in ksb.themes or []]
+        for j, _module in enumerate(modules):
+            notes: list[str] = []
+            floor = 0.0
+            mnorms = {ph for _, ph in mthemes[j] if ph}
+            for raw, ph in kthemes:
+                if ph and ph in mnorms:
+                    notes.append(f"theme: {raw}")
+                    floor = max(floor, SHARED_THEME)
+                elif _contains(mdocs[j].terms, ph):
+                    notes.append(f"theme: {raw}")
+                    floor = max(floor, THEME_IN_TEXT)
+            knorms = {ph for _, ph in kthemes if ph}
+            for raw, ph in mthemes[j]:
+                if ph in knorms:
+                    continue
+                if _contains(kdocs[i].terms, ph):
+                    notes.append(f"theme: {raw}")
+                    floor = max(floor, THEME_IN_TEXT)
+            if notes:
+                scores[i, j] = max(scores[i, j], floor)
+                reasons[(i, j)] = notes

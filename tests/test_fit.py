@@ -1,0 +1,250 @@
+"""Content fit: tokeniser, stemmer, the fit matrix and the duty benchmark on real standards."""
+
+import importlib.util
+import statistics
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from models import KSB, Module
+from optimiser.fit import STOP_WORDS, FitParams, fit_matrix, stem, terms, tokens, words
+
+STANDARDS = Path("/work/shared/standards")
+BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "fit_duties.py"
+
+
+def module(code: str, title: str = "", description: str | None = None, **kw: object) -> Module:
+    return Module.model_validate(
+        {"code": code, "title": title, "description": description, "level": 4, "credits": 15} | kw
+    )
+
+
+# --- stemmer and tokeniser -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("caresses", "caress"),
+        ("ponies", "poni"),
+        ("cats", "cat"),
+        ("agreed", "agre"),
+        ("plastered", "plaster"),
+        ("motoring", "motor"),
+        ("hopping", "hop"),
+        ("filing", "file"),
+        ("happy", "happi"),
+        ("relational", "relat"),
+        ("conditional", "condit"),
+        ("effective", "effect"),
+        ("adjustment", "adjust"),
+        ("controll", "control"),
+        ("databases", "databas"),
+        ("is", "is"),
+    ],
+)
+def test_stem_porter_cases(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_stem_conflates_inflections() -> None:
+    assert stem("database") == stem("databases")
+    assert stem("query") == stem("queries")
+    assert stem("testing") == stem("tests") == stem("tested")
+
+
+def test_words_split_on_non_letters() -> None:
+    assert words("SQL-based queries, v2.0 (DB)") == ["sql", "based", "queries", "v", "db"]
+
+
+def test_tokens_drop_stop_words_and_standard_speak() -> None:
+    toks = tokens("Understand how to use appropriate relational databases, including SQL")
+    assert [t.surface for t in toks] == ["relational", "databases", "SQL"]
+    assert [t.stem for t in toks] == ["relat", "databas", "sql"]
+    for w in ("understand", "knowledge", "including", "ability", "able", "how", "ensure"):
+        assert w in STOP_WORDS
+    assert terms("the and of to") == []
+
+
+# --- the fit matrix ---------------------------------------------------------------------
+
+
+def test_database_ksb_prefers_database_module() -> None:
+    ksbs = [
+        KSB(code="K1", text="Relational databases and SQL queries"),
+        KSB(code="B1", text="Acts ethically and with integrity"),
+    ]
+    mods = [
+        module("M1", "Database design", "Designing relational databases and writing queries"),
+        module("M2", "Professional ethics", "Ethics, integrity and professional conduct"),
+    ]
+    fit = fit_matrix(ksbs, mods)
+    assert fit.score("K1", "M1") > fit.score("K1", "M2")
+    assert fit.top("K1", 1)[0][0] == "M1"
+    assert fit.best("B1") == "M2"
+    why = fit.why("K1", "M1")
+    assert "databases" in why and "Relational" in why
+
+
+def test_title_alone_is_content() -> None:
+    ksbs = [KSB(code="K1", text="Relational databases and SQL queries")]
+    fit = fit_matrix(ksbs, [module("M1", "Database design"), module("M2", "Professional ethics")])
+    assert fit.score("K1", "M1") > fit.score("K1", "M2")
+
+
+def test_shared_theme_overrides_text() -> None:
+    ksbs = [
+        KSB(code="K1", text="Relational databases and SQL queries", themes=["ethics"]),
+        KSB(code="K2", text="Relational databases and SQL queries"),
+    ]
+    mods = [
+        module("M1", "Database design", "Relational databases, SQL and queries"),
+        module("M2", "Professional practice", "Conduct at work", themes=["Ethics"]),
+    ]
+    fit = fit_matrix(ksbs, mods)
+    assert fit.score("K1", "M2") == 1.0
+    assert fit.best("K1") == "M2"
+    assert "theme: ethics" in fit.why("K1", "M2")
+    assert fit.best("K2") == "M1"
+
+
+def test_module_theme_found_in_ksb_text() -> None:
+    ksbs = [KSB(code="S1", text="Write SQL queries against a relational database")]
+    mods = [
+        module("M1", "Unit one", "Practical work", themes=["SQL"]),
+        module("M2", "Unit two", "Writing reports about a database"),
+    ]
+    fit = fit_matrix(ksbs, mods)
+    assert fit.score("S1", "M1") >= 0.75
+    assert fit.best("S1") == "M1"
+
+
+def test_outcome_named_in_why() -> None:
+    ksbs = [KSB(code="K1", text="Network protocols and routing")]
+    mods = [
+        module(
+            "M1",
+            "Networks",
+            "Computer networks",
+            outcomes=["Explain routing protocols", "Build a small office network"],
+        )
+    ]
+    why = fit_matrix(ksbs, mods).why("K1", "M1")
+    assert "outcome: Explain routing protocols" in why
+
+
+def test_modules_without_text_score_zero() -> None:
+    ksbs = [KSB(code="K1", text="Relational databases"), KSB(code="S1", text="Test software")]
+    mods = [module("M1"), module("M2", "", "")]
+    fit = fit_matrix(ksbs, mods)
+    assert all(fit.score(k, m) == 0.0 for k in ("K1", "S1") for m in ("M1", "M2"))
+    assert not fit.active
+    assert fit.unsupported(0.01) == ["K1", "S1"]
+    assert fit.why("K1", "M1") == []
+    # a module without text next to one with text still scores 0
+    fit = fit_matrix(ksbs, [*mods, module("M3", "Databases", "Relational databases")])
+    assert fit.active
+    assert fit.score("K1", "M1") == 0.0 and fit.score("K1", "M3") > 0
+    assert fit.unsupported(0.05) == ["S1"]
+
+
+def test_ksb_without_text_scores_zero() -> None:
+    fit = fit_matrix([KSB(code="K1", text="")], [module("M1", "Databases", "SQL")])
+    assert fit.score("K1", "M1") == 0.0
+
+
+def test_no_modules_or_ksbs() -> None:
+    fit = fit_matrix([KSB(code="K1", text="Databases")], [])
+    assert fit.top("K1", 3) == [] and fit.best("K1") is None
+    assert fit.unsupported() == ["K1"]
+    assert fit_matrix([], [module("M1", "Databases")]).as_dict() == {}
+
+
+CORPUS_KSBS = [
+    KSB(code="K1", text="Relational databases and SQL queries"),
+    KSB(code="K2", text="Network protocols, routing and switching"),
+    KSB(code="K3", text="Legislation on data protection and privacy"),
+    KSB(code="S1", text="Configure routers and switches on a small network"),
+    KSB(code="S2", text="Design a normalised database schema"),
+    KSB(code="B1", text="Acts ethically, respecting privacy and confidentiality"),
+    KSB(code="B2", text="Works safely"),
+]
+CORPUS_MODULES = [
+    module("M1", "Database design", "Schemas, normalisation, SQL and relational databases"),
+    module(
+        "M2",
+        "Networking",
+        "Routing, switching and network protocols",
+        outcomes=["Configure a router"],
+    ),
+    module("M3", "Professional practice", "Law, ethics, data protection and privacy"),
+    module("M4"),
+]
+
+
+def test_scores_in_unit_interval_and_coefficients() -> None:
+    fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES)
+    for k, row in fit.as_dict().items():
+        for m, s in row.items():
+            assert 0.0 <= s <= 1.0
+            assert fit.coefficient(k, m) == round(100 * s)
+    assert [fit.best(k) for k in ("K1", "K2", "K3", "S1", "S2", "B1")] == [
+        "M1",
+        "M2",
+        "M3",
+        "M2",
+        "M1",
+        "M3",
+    ]
+    assert "B2" in fit.unsupported(0.05)
+
+
+def test_top_is_sorted_and_complete() -> None:
+    fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES)
+    top = fit.top("K1", 10)
+    assert top[0][0] == "M1"
+    assert sorted(m for m, _ in top) == ["M1", "M2", "M3", "M4"]
+    assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
+    assert fit.top("K1", 0) == []
+
+
+def test_deterministic() -> None:
+    first = fit_matrix(CORPUS_KSBS, CORPUS_MODULES)
+    second = fit_matrix(list(CORPUS_KSBS), list(CORPUS_MODULES))
+    assert first.as_dict() == second.as_dict()
+    for k in first.ksb_codes:
+        assert first.top(k, 4) == second.top(k, 4)
+        for m in first.module_codes:
+            assert first.why(k, m) == second.why(k, m)
+
+
+def test_plain_params_still_rank_by_text() -> None:
+    plain = FitParams(prefix=0, feedback_rounds=0, neighbours=0)
+    fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES, plain)
+    assert fit.best("K1") == "M1" and fit.best("K2") == "M2"
+
+
+# --- real standards ---------------------------------------------------------------------
+
+
+def _benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fit_duties", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["fit_duties"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.skipif(not STANDARDS.is_dir(), reason="no standards at /work/shared/standards")
+def test_duty_protocol_beats_random_on_real_standards() -> None:
+    bench = _benchmark()
+    cases = [c for c in bench.load_cases(STANDARDS) if c.level <= 3]
+    if not cases:
+        pytest.skip("no level 2-3 standard with enough duties")
+    fit_acc = statistics.fmean(bench.accuracy(c, FitParams()) for c in cases)
+    random_acc = statistics.fmean(bench.random_accuracy(c) for c in cases)
+    assert fit_acc >= 0.5
+    assert fit_acc >= random_acc + 0.15
