@@ -23,6 +23,7 @@ from optimiser.model import Group, build
 from optimiser.result import Repair
 from optimiser.rules import BY_NAME, assessability, capacity, coverage
 from optimiser.rules.base import codes, plural
+from optimiser.solve import SolverSettings
 
 MAX_REPAIRS = 3
 
@@ -50,11 +51,7 @@ class _Oracle:
         model = self.b.model
         model.clear_assumptions()
         model.add_assumptions([self.b.lit(g) for g in groups])
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = self.seed
-        solver.parameters.linearization_level = 2
-        solver.parameters.max_time_in_seconds = self.time_limit
+        solver = _one_worker(self.seed, self.time_limit)
         status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
             wanted = set(groups)
@@ -133,13 +130,9 @@ def find_conflict(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> li
 
 
 # --- repairs -------------------------------------------------------------------
-def _repair_solver(seed: int, time_limit: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_time_in_seconds = time_limit
-    return solver
+def _one_worker(seed: int, time_limit: float) -> cp_model.CpSolver:
+    """One worker, no objective or a plain one: cores get minimised and runs reproduce."""
+    return SolverSettings(time_limit=time_limit, seed=seed, workers=1).new_solver(time_limit)
 
 
 def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[Repair]:
@@ -164,7 +157,7 @@ def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> lis
         model.clear_assumptions()
         model.clear_hints()
         model.minimize(dropped)
-        solver = _repair_solver(seed, time_limit)
+        solver = _one_worker(seed, time_limit)
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         fewest = round(solver.objective_value)
@@ -178,7 +171,7 @@ def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> lis
         model.minimize(amount)
         for lit in lits.values():
             model.add_hint(lit, solver.boolean_value(lit))
-        solver = _repair_solver(seed, time_limit)
+        solver = _one_worker(seed, time_limit)
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
@@ -268,9 +261,8 @@ def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
     return [f"{len(groups)} rules cannot all hold together: {summary}."]
 
 
-def explain(inst: Instance, settings: object) -> Explanation:
-    seed = int(getattr(settings, "seed", 0))
-    limit = float(getattr(settings, "time_limit", 30.0))
+def explain(inst: Instance, settings: SolverSettings) -> Explanation:
+    seed, limit = settings.seed, settings.time_limit
     conflict = find_conflict(inst, seed, limit)
     repairs = find_repairs(inst, seed, limit)
     return Explanation(conflict, repairs, sentences(inst, conflict, repairs))
