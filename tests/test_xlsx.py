@@ -1,0 +1,752 @@
+"""Excel workbooks: lossless scenario round trips, safe text, located errors, the report."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from models import DEFAULT_EVIDENCE, KINDS, Rules, Scenario
+from optimiser.errors import InputError
+from optimiser.io.load import load_scenario
+from optimiser.io.xlsx import (
+    join_list,
+    load_workbook_scenario,
+    read_workbook,
+    split_list,
+    write_scenario_workbook,
+    write_template,
+)
+from optimiser.report.xlsx import write_result_workbook
+from optimiser.result import Changes, Repair, Result, SolveStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+INJECTIONS = ["=SUM(A1)", "+1", "-2", "@x", '=HYPERLINK("http://x")', "=1+1", "-", "+"]
+
+
+def small() -> dict[str, Any]:
+    """Two levels, a pathway, duties, locks and a mapping: a bit of everything."""
+    return {
+        "name": "FdSc Example",
+        "standard": {
+            "reference": "ST0001",
+            "title": "Example technician",
+            "level": 5,
+            "version": "1.0",
+            "ksbs": [
+                {"code": "K1", "text": "Networks, protocols and ports"},
+                {"code": "K2", "text": "Operating systems", "themes": ["os", "security"]},
+                {"code": "S1", "text": "Configure a firewall", "assessable_by": ["practical"]},
+                {"code": "S2", "text": "Write a report"},
+                {"code": "B1", "text": "Works safely"},
+                {"code": "X9", "kind": "skill", "text": "Odd code with an explicit kind"},
+            ],
+            "duties": [
+                {"code": "D1", "text": "Secure the network", "ksbs": ["K1", "S1"]},
+                {"code": "D2", "text": "Report", "ksbs": ["S2", "B1"]},
+            ],
+        },
+        "programme": {
+            "title": "FdSc Example",
+            "modules": [
+                {
+                    "code": "M401",
+                    "title": "Networks",
+                    "level": 4,
+                    "credits": 20,
+                    "assessments": ["exam", "practical"],
+                    "description": "Networks, firewalls and protocols.",
+                    "outcomes": ["Explain protocols, ports and layers", "Configure a firewall"],
+                },
+                {
+                    "code": "M402",
+                    "title": "Systems",
+                    "level": 4,
+                    "credits": 15,
+                    "assessments": ["written", "portfolio"],
+                    "max_ksbs": 3,
+                },
+                {
+                    "code": "M501",
+                    "title": "Project",
+                    "level": 5,
+                    "credits": 30,
+                    "assessments": ["project"],
+                },
+                {
+                    "code": "M502",
+                    "title": "Cloud option",
+                    "level": 5,
+                    "credits": 15,
+                    "compulsory": False,
+                    "pathway": "Cloud",
+                    "assessments": ["case_study"],
+                    "themes": ["cloud"],
+                },
+            ],
+        },
+        "rules": {
+            "capacity_per_credit": 0.25,
+            "max_modules_per_ksb": {"skill": 3},
+            "spiral": {"min": 1, "max": 4},
+            "evidence": {"viva": ["knowledge", "behaviour"], "exam": ["knowledge", "skill"]},
+        },
+        "locks": [
+            {"ksb": "K1", "module": "M401"},
+            {"ksb": "S2", "module": "M402", "mapped": False},
+        ],
+        "mapping": {"M401": ["K1", "S1"], "M501": ["S2", "K1", "B1"], "M402": []},
+    }
+
+
+def tricky() -> dict[str, Any]:
+    """Texts and lists that only survive a round trip when written with care."""
+    data = small()
+    ksbs = data["standard"]["ksbs"]
+    ksbs[0]["text"] = "=SUM(A1)"
+    ksbs[1]["text"] = "+1"
+    ksbs[2]["text"] = "-2"
+    ksbs[3]["text"] = "@x"
+    ksbs[4]["text"] = 'He said "hi", then\nleft;_x0041_ and \r a bell \x07 é ✓ 🙂'
+    ksbs[0]["themes"] = ["a, b", '"quoted"', "(none)", "semi;colon", "", "line\nbreak"]
+    ksbs[3]["assessable_by"] = []
+    ksbs[4]["themes"] = []
+    data["standard"]["version"] = ""
+    mods = data["programme"]["modules"]
+    mods[0]["description"] = ""
+    mods[0]["outcomes"] = ["One, with a comma", "Two\nlines", '"Quoted" start', "=3"]
+    mods[1]["outcomes"] = []
+    mods[1]["title"] = "0401"
+    mods[3]["pathway"] = ""
+    mods[3]["code"] = "=M502"
+    data["rules"]["spiral"]["kinds"] = []
+    data["rules"]["evidence"]["observation"] = []
+    data["rules"]["max_level_percent"] = 0.1 + 0.2
+    data["name"] = "-starts with a dash"
+    data["programme"]["title"] = "@programme"
+    data["mapping"] = {"M401": ["S1", "K1", "S1"], "=M502": []}
+    return data
+
+
+def roundtrip(scenario: Scenario, folder: Path) -> Scenario:
+    path = folder / "scenario.xlsx"
+    write_scenario_workbook(scenario, path)
+    return load_workbook_scenario(path)
+
+
+# --------------------------------------------------------------------------------------
+# Round trips
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_scenarios_round_trip(path: Path, tmp_path: Path) -> None:
+    try:
+        scenario = load_scenario(path)
+    except InputError as exc:
+        pytest.skip(f"does not load: {exc}")
+    assert roundtrip(scenario, tmp_path) == scenario
+
+
+@pytest.mark.parametrize("make", [small, tricky])
+def test_own_scenarios_round_trip(make: Any, tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(make())
+    back = roundtrip(scenario, tmp_path)
+    assert back == scenario
+    assert back.mapping == scenario.mapping  # order and repeats too
+
+
+def test_minimal_scenario_round_trip_keeps_defaults(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(
+        {
+            "standard": {"reference": "R", "ksbs": [{"code": "K1"}]},
+            "programme": {"modules": [{"code": "M", "level": 4, "credits": 10}]},
+        }
+    )
+    path = tmp_path / "min.xlsx"
+    write_scenario_workbook(scenario, path)
+    data = read_workbook(path)
+    assert "mapping" not in data and "locks" not in data and "duties" not in data["standard"]
+    assert load_workbook_scenario(path) == scenario
+
+
+def test_plain_data_is_accepted_and_explicit_empty_mapping_survives(tmp_path: Path) -> None:
+    data = small()
+    data["mapping"] = {}
+    path = tmp_path / "s.xlsx"
+    write_scenario_workbook(data, path)
+    back = load_workbook_scenario(path)
+    assert back == Scenario.model_validate(data)
+    assert back.mapping == {}
+
+
+def test_load_scenario_reads_workbooks(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(small())
+    path = tmp_path / "s.xlsx"
+    write_scenario_workbook(scenario, path)
+    assert load_scenario(path) == scenario
+
+
+@pytest.mark.parametrize(
+    "items",
+    [["a"], ["a, b", "c"], ['"x"', ""], ["(none)"], [], ["semi;colon", "new\nline", " pad "]],
+)
+def test_list_cells_round_trip(items: list[str]) -> None:
+    assert split_list(join_list(items) or "") == items
+    assert split_list(join_list(items, "\n") or "", "\n") == items
+
+
+def test_list_cells_accept_what_people_type() -> None:
+    assert split_list("exam,practical ; portfolio\nproject,") == [
+        "exam",
+        "practical",
+        "portfolio",
+        "project",
+    ]
+
+
+# Hypothesis: arbitrary (valid) scenarios ------------------------------------------------
+
+_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+_nasty = st.sampled_from([*INJECTIONS, "(none)", '"', "a,b", "x\ny", " ", "", "_x0041_"])
+text = st.one_of(_text, _nasty)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    custom = draw(st.lists(_text.map(lambda t: "m" + t), max_size=2, unique=True))
+    methods = list(DEFAULT_EVIDENCE) + [m.strip() for m in custom]
+    kinds = st.lists(st.sampled_from(KINDS), max_size=3)
+    n_ksb = draw(st.integers(1, 5))
+    ksbs: list[dict[str, Any]] = []
+    for i in range(n_ksb):
+        k: dict[str, Any] = {}
+        if draw(st.booleans()):
+            k["code"] = draw(st.sampled_from("KSB")) + draw(text) + f"#{i}"
+        else:
+            k["code"] = draw(text) + f"#{i}"
+            k["kind"] = draw(st.sampled_from(KINDS))
+        if draw(st.booleans()):
+            k["text"] = draw(text)
+        if draw(st.booleans()):
+            k["assessable_by"] = draw(st.lists(st.sampled_from(methods), max_size=2))
+        if draw(st.booleans()):
+            k["themes"] = draw(st.lists(text, max_size=3))
+        ksbs.append(k)
+    codes = [k["code"].strip() for k in ksbs]
+    duties = [
+        {
+            "code": f"D{i}" + draw(text),
+            "text": draw(text),
+            "ksbs": draw(st.lists(st.sampled_from(codes), max_size=3)),
+        }
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    modules: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 4))):
+        m: dict[str, Any] = {
+            "code": draw(text) + f"@{i}",
+            "level": draw(st.sampled_from([4, 5])),
+            "credits": draw(st.integers(1, 60)),
+        }
+        compulsory = draw(st.booleans())
+        m["compulsory"] = compulsory
+        if not compulsory and draw(st.booleans()):
+            m["pathway"] = draw(text)
+        for key, strategy in (
+            ("title", text),
+            ("assessments", st.lists(st.sampled_from(methods), max_size=3)),
+            ("max_ksbs", st.integers(0, 12)),
+            ("description", text),
+            ("outcomes", st.lists(text, max_size=3)),
+            ("themes", st.lists(text, max_size=2)),
+        ):
+            if draw(st.booleans()):
+                m[key] = draw(strategy)
+        modules.append(m)
+    mcodes = [m["code"].strip() for m in modules]
+    rules: dict[str, Any] = {}
+    if draw(st.booleans()):
+        rules["capacity_per_credit"] = draw(st.floats(0, 3, allow_nan=False))
+        rules["min_ksbs_per_module"] = draw(st.integers(0, 3))
+        rules["max_level_percent"] = draw(st.floats(0, 100, allow_nan=False))
+        rules["max_modules_per_ksb"] = {"behaviour": draw(st.integers(0, 5))}
+        low = draw(st.integers(0, 4))
+        rules["spiral"] = {"min": low, "max": low + draw(st.integers(0, 4)), "kinds": draw(kinds)}
+        rules["evidence"] = {m.strip(): draw(kinds) for m in custom}
+        if draw(st.booleans()):
+            rules["evidence"]["exam"] = draw(kinds)
+    elif custom:
+        rules["evidence"] = {m.strip(): draw(kinds) for m in custom}
+    data: dict[str, Any] = {
+        "standard": {"reference": "R" + draw(text), "ksbs": ksbs, "duties": duties},
+        "programme": {"modules": modules},
+        "rules": rules,
+    }
+    if draw(st.booleans()):
+        data["name"] = draw(text)
+    if draw(st.booleans()):
+        data["standard"]["version"] = draw(text)
+    if draw(st.booleans()):
+        data["standard"]["level"] = draw(st.integers(2, 7))
+    data["locks"] = [
+        {
+            "ksb": draw(st.sampled_from(codes)),
+            "module": draw(st.sampled_from(mcodes)),
+            "mapped": draw(st.booleans()),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    if draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(mcodes), unique=True, max_size=len(mcodes)))
+        data["mapping"] = {m: draw(st.lists(st.sampled_from(codes), max_size=4)) for m in chosen}
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_generated_scenarios_round_trip(data: dict[str, Any]) -> None:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError:
+        assume(False)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        assert roundtrip(scenario, Path(folder)) == scenario
+
+
+# --------------------------------------------------------------------------------------
+# Text that looks like a formula
+# --------------------------------------------------------------------------------------
+
+
+def test_formula_text_is_never_a_formula(tmp_path: Path) -> None:
+    data = small()
+    for k, text in zip(data["standard"]["ksbs"], INJECTIONS, strict=False):
+        k["text"] = text
+    data["programme"]["modules"][0]["title"] = "=SUM(A1)"
+    data["programme"]["modules"][0]["outcomes"] = ["=SUM(A1)", "@x"]
+    data["programme"]["modules"][1]["description"] = "-2"
+    data["name"] = "+1"
+    path = tmp_path / "inject.xlsx"
+    scenario = Scenario.model_validate(data)
+    write_scenario_workbook(scenario, path)
+
+    raw = read_workbook(path)
+    texts = [k.get("text") for k in raw["standard"]["ksbs"]]
+    assert texts[:6] == INJECTIONS[:6]
+    assert raw["programme"]["modules"][0]["title"] == "=SUM(A1)"
+    assert raw["programme"]["modules"][0]["outcomes"] == ["=SUM(A1)", "@x"]
+    assert raw["name"] == "+1"
+    assert load_workbook_scenario(path) == scenario
+
+    wb = openpyxl.load_workbook(path)
+    seen = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} has no quote prefix"
+                    seen += 1
+    assert seen >= 8
+
+
+def test_result_workbook_has_no_formulas(tmp_path: Path) -> None:
+    data = small()
+    data["standard"]["ksbs"][0]["text"] = "=SUM(A1)"
+    data["programme"]["modules"][0]["title"] = "@x"
+    scenario = Scenario.model_validate(data)
+    path = tmp_path / "result.xlsx"
+    write_result_workbook(scenario, solved_result(), path)
+    wb = openpyxl.load_workbook(path)
+    values = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                values.append(cell.value)
+    assert "=SUM(A1)" in values and "@x" in values
+
+
+# --------------------------------------------------------------------------------------
+# Bad workbooks
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.xlsx"
+    write_scenario_workbook(Scenario.model_validate(small()), path)
+    return path
+
+
+def edit(path: Path, change: Any) -> Path:
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def error_of(path: Path) -> InputError:
+    with pytest.raises(InputError) as info:
+        load_workbook_scenario(path)
+    return info.value
+
+
+def test_missing_sheet(good: Path) -> None:
+    edit(good, lambda wb: wb.remove(wb["Modules"]))
+    err = error_of(good)
+    assert err.place == "sheet Modules"
+    assert "missing" in err.message
+
+
+def test_wrong_header(good: Path) -> None:
+    edit(good, lambda wb: setattr(wb["Modules"]["B1"], "value", "Titel"))
+    err = error_of(good)
+    assert err.place == "sheet Modules, row 1, column B"
+    assert "Titel" in err.message
+
+
+def test_missing_required_column(good: Path) -> None:
+    edit(good, lambda wb: setattr(wb["Modules"]["D1"], "value", None))
+    err = error_of(good)
+    assert err.place.startswith("sheet Modules, row 1")
+    assert "Credits" in err.message or "without a header" in err.message
+
+
+def test_text_where_a_number_belongs(good: Path) -> None:
+    edit(good, lambda wb: setattr(wb["Modules"]["D3"], "value", "fifteen"))
+    err = error_of(good)
+    assert err.place == "sheet Modules, row 3, column Credits"
+    assert "number" in err.message and "fifteen" in err.message
+
+
+def test_merged_cells(good: Path) -> None:
+    edit(good, lambda wb: wb["KSBs"].merge_cells("C3:D3"))
+    err = error_of(good)
+    assert err.place == "sheet KSBs, row 3, column Text"
+    assert "merged" in err.message
+
+
+def test_empty_row_in_the_middle(good: Path) -> None:
+    edit(good, lambda wb: wb["Modules"].insert_rows(4))
+    err = error_of(good)
+    assert err.place == "sheet Modules, row 4"
+    assert "empty row" in err.message
+
+
+def test_unknown_method_is_placed(good: Path) -> None:
+    edit(good, lambda wb: setattr(wb["Modules"]["G4"], "value", "project, telepathy"))
+    err = error_of(good)
+    assert err.place == "sheet Modules, row 4, column Assessments"
+    assert "telepathy" in err.message and "known methods" in err.message
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "place", "words"),
+    [
+        ("Modules", "D5", 0, "sheet Modules, row 5, column Credits", "positive integer"),
+        ("Modules", "C2", 6, "sheet Modules, row 2, column Level", "4 or 5"),
+        ("KSBs", "A4", "K1", "sheet KSBs, row 4, column Code", "duplicate KSB code"),
+        ("Modules", "A3", "M401", "sheet Modules, row 3, column Code", "duplicate module"),
+        ("Locks", "A2", "K77", "sheet Locks, row 2, column KSB", "unknown KSB"),
+        ("Locks", "B3", "M999", "sheet Locks, row 3, column Module", "unknown module"),
+        ("Duties", "C2", "K1, K42", "sheet Duties, row 2, column KSBs", "K42"),
+        ("KSBs", "A7", "Q1", "sheet KSBs, row 7, column Code", "K, S or B"),
+        ("KSBs", "B7", "", "sheet KSBs, row 7, column Code", "K, S or B"),
+        ("Mapping", "A6", "K99", "sheet Mapping, row 6, column C (M401)", "unknown KSB"),
+        ("Modules", "F3", "Cloud", "sheet Modules, row 3, column Pathway", "compulsory"),
+        ("Standard", "B2", None, "sheet Standard, row 2, column Value", "required"),
+        ("Modules", "B2", None, None, None),  # a title is optional: no error
+    ],
+)
+def test_validation_errors_name_sheet_row_column(
+    good: Path, sheet: str, cell: str, value: Any, place: str | None, words: str | None
+) -> None:
+    def change(wb: Any) -> None:
+        wb[sheet][cell].value = value
+        if sheet == "KSBs" and cell == "A7":
+            wb[sheet]["B7"].value = None
+
+    edit(good, change)
+    if place is None:
+        load_workbook_scenario(good)
+        return
+    err = error_of(good)
+    assert err.place == place, str(err)
+    assert words is not None and words in err.message, str(err)
+
+
+def test_spiral_min_above_max_points_at_rules(good: Path) -> None:
+    def change(wb: Any) -> None:
+        ws = wb["Rules"]
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == "spiral.min":
+                row[1].value = 9
+
+    edit(good, change)
+    err = error_of(good)
+    assert err.place.startswith("sheet Rules, row ") and err.place.endswith("column Value")
+    assert "above" in err.message
+
+
+def test_unknown_rule_and_unknown_sheet(good: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    shutil.copy(good, other)
+    edit(good, lambda wb: setattr(wb["Rules"]["A2"], "value", "capacity"))
+    err = error_of(good)
+    assert err.place == "sheet Rules, row 2, column Rule"
+    edit(other, lambda wb: wb.create_sheet("Lock"))
+    assert error_of(other).place == "sheet Lock"
+    notes = tmp_path / "notes.xlsx"
+    write_scenario_workbook(Scenario.model_validate(small()), notes)
+    edit(notes, lambda wb: wb.create_sheet("Notes from the team"))
+    load_workbook_scenario(notes)
+
+
+def test_formula_without_saved_value(good: Path) -> None:
+    wb = openpyxl.load_workbook(good)
+    wb["Modules"]["D2"] = "=10+10"
+    wb.save(good)
+    err = error_of(good)
+    assert err.place == "sheet Modules, row 2, column Credits"
+    assert "formula" in err.message
+
+
+def test_mapping_marks_and_switch(good: Path) -> None:
+    def change(wb: Any) -> None:
+        ws = wb["Mapping"]
+        ws["B1"].value = "no"
+
+    edit(good, change)
+    err = error_of(good)
+    assert err.place == "sheet Mapping, row 1, column B"
+    edit(good, lambda wb: setattr(wb["Mapping"]["B1"], "value", "yes"))
+    edit(good, lambda wb: setattr(wb["Mapping"]["D5"], "value", "maybe"))
+    err = error_of(good)
+    assert err.place == "sheet Mapping, row 5, column D"
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_text("not a zip")
+    with pytest.raises(InputError) as info:
+        read_workbook(path)
+    assert "Excel" in info.value.message
+    result = tmp_path / "result.xlsx"
+    write_result_workbook(Scenario.model_validate(small()), solved_result(), result)
+    with pytest.raises(InputError) as info:
+        read_workbook(result)
+    assert "not an htq scenario workbook" in info.value.message
+
+
+# --------------------------------------------------------------------------------------
+# Template
+# --------------------------------------------------------------------------------------
+
+
+def _validations(ws: Any) -> list[tuple[str, str]]:
+    return [(str(dv.sqref), str(dv.formula1)) for dv in ws.data_validations.dataValidation]
+
+
+def test_template_is_empty_with_defaults_and_validations(tmp_path: Path) -> None:
+    path = tmp_path / "programme.xlsx"
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [
+        "Instructions",
+        "Scenario",
+        "Standard",
+        "KSBs",
+        "Duties",
+        "Modules",
+        "Rules",
+        "Locks",
+        "Mapping",
+    ]
+    for name in ("KSBs", "Duties", "Modules", "Locks"):
+        assert wb[name].max_row == 1, name
+    rules = {
+        row[0].value: (row[1].value, row[2].value) for row in wb["Rules"].iter_rows(min_row=2)
+    }
+    assert rules["capacity_per_credit"] == (0.4, 0.4)
+    assert rules["max_modules_per_ksb.behaviour"] == (4, 4)
+    assert rules["spiral.kinds"] == ("knowledge, skill", "knowledge, skill")
+    assert rules["evidence.exam"] == (None, "knowledge")
+    modules = _validations(wb["Modules"])
+    assert any(s.startswith("C2") and f == '"4,5"' for s, f in modules)
+    assert any(s.startswith("E2") and f == '"yes,no"' for s, f in modules)
+    assert any(s.startswith("G2") for s, _ in modules)  # methods prompt
+    methods_prompt = next(
+        dv.prompt
+        for dv in wb["Modules"].data_validations.dataValidation
+        if str(dv.sqref).startswith("G2")
+    )
+    assert "exam" in methods_prompt and "professional_discussion" in methods_prompt
+    assert any(f == '"knowledge,skill,behaviour"' for _, f in _validations(wb["KSBs"]))
+    assert any(s.startswith("C2") and f == '"yes,no"' for s, f in _validations(wb["Locks"]))
+    text = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    for words in ("knowledge", "professional_discussion", "spiral.max", "Compulsory"):
+        assert words in text
+
+    # A template filled in by hand reads back.
+    wb["Standard"]["B2"] = "ST9"
+    wb["KSBs"].append(["K1", None, "Knows things"])
+    wb["Modules"].append(["M1", "One", 4, 15, "yes", None, "exam"])
+    wb.save(path)
+    scenario = load_workbook_scenario(path)
+    assert scenario.rules == Rules()
+    assert scenario.mapping is None and scenario.programme.modules[0].assessments == ["exam"]
+
+
+def test_template_with_standard(tmp_path: Path) -> None:
+    standard = Scenario.model_validate(small()).standard
+    path = tmp_path / "t.xlsx"
+    write_template(path, standard)
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["KSBs"]["A"]][1:] == [k.code for k in standard.ksbs]
+    assert [c.value for c in wb["Mapping"]["A"]][3:] == [k.code for k in standard.ksbs]
+    data = read_workbook(path)
+    assert data["standard"]["reference"] == "ST0001"
+    assert data["programme"]["modules"] == []
+
+
+# --------------------------------------------------------------------------------------
+# Result workbook
+# --------------------------------------------------------------------------------------
+
+
+def solved_result() -> Result:
+    return Result(
+        status=SolveStatus.OPTIMAL,
+        mapping={
+            "M401": ["K1", "S1", "K2"],
+            "M402": ["K2", "B1"],
+            "M501": ["K1", "S2", "X9"],
+            "M502": ["S2"],
+        },
+        spiral=["K1"],
+        changes=Changes(added=[("K2", "M401")], removed=[("S2", "M402")]),
+        objective={"changes": 2, "fit": 12.5},
+        solver={"wall_s": 0.12, "seed": 0, "workers": 1},
+    )
+
+
+def test_result_workbook_contents(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(small())
+    path = tmp_path / "result.xlsx"
+    fit = {("K1", "M401"): 0.8, ("S1", "M401"): 0.5}
+    write_result_workbook(scenario, solved_result(), path, fit=fit)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Mapping", "KSB coverage", "Modules", "Changes"]
+
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
+    assert summary["Standard reference"] == "ST0001"
+    assert str(summary["Status"]).startswith("Optimal")
+    assert summary["changes"] == 2 and summary["wall_s"] == 0.12
+    assert summary["capacity_per_credit"] == 0.25
+    assert summary["Mapped KSB-module pairs"] == 9
+
+    ws = wb["Mapping"]
+    assert ws.freeze_panes == "D4"
+    assert ws["D1"].value == "Level 4" and ws["F1"].value == "Level 5"
+    assert [ws.cell(2, c).value for c in range(4, 8)] == ["M401", "M402", "M501", "M502"]
+    assert ws.cell(2, 8).value == "Modules"
+    marks = [c for row in ws.iter_rows(min_row=4, max_row=9) for c in row if c.value == "✓"]
+    assert len(marks) == 9
+    assert all(c.fill.fgColor.rgb.endswith("A9D08E") for c in marks)
+    k1 = next(r for r in range(4, 10) if ws.cell(r, 1).value == "K1")
+    assert ws.cell(k1, 1).fill.fgColor.rgb.endswith("FFD966")  # spiral
+    s2 = next(r for r in range(4, 10) if ws.cell(r, 1).value == "S2")
+    assert ws.cell(s2, 1).fill.fgColor.rgb in (None, "00000000")
+    assert ws.cell(k1, 8).value == 2
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Total")
+    assert [ws.cell(total, c).value for c in range(4, 8)] == [3, 2, 3, 1]
+    assert ws.cell(total + 1, 1).value == "Capacity"
+    # M401: 20 x 0.25 = 5; M402: max_ksbs 3; M501: 30 x 0.25 = 7; M502: floor(3.75) = 3
+    assert [ws.cell(total + 1, c).value for c in range(4, 8)] == [5, 3, 7, 3]
+    assert len(ws.conditional_formatting) >= 2
+
+    cov = wb["KSB coverage"]
+    head = [c.value for c in cov[1]]
+    assert head[:7] == ["KSB", "Kind", "Text", "Modules", "Levels", "Evidenced by", "Note"]
+    rows = {r[0].value: [c.value for c in r] for r in cov.iter_rows(min_row=2)}
+    assert rows["K1"][3] == "M401 — Networks\nM501 — Project"
+    assert rows["K1"][4] == "4, 5"
+    assert "spiral" in rows["K1"][6]
+    assert rows["S1"][5] == "practical"  # assessable_by narrows to practical
+    assert rows["K1"][7] == "M401: 0.80"
+    assert rows["S2"][5] == "project, case_study"
+    assert rows["B1"][5] == "portfolio"
+
+    mods = {r[0].value: [c.value for c in r] for r in wb["Modules"].iter_rows(min_row=2)}
+    assert mods["M402"][6:9] == [3, 2, "K2, B1"]
+    assert mods["M502"][4] == "optional, pathway Cloud"
+    assert mods["M401"][9] == "D1"
+
+    changes = [[c.value for c in r] for r in wb["Changes"].iter_rows(min_row=2)]
+    assert [[*r[:2], r[3]] for r in changes] == [
+        ["added", "K2", "M401"],
+        ["removed", "S2", "M402"],
+    ]
+
+
+def test_result_workbook_pathway_note(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(small())
+    result = solved_result()
+    result.mapping = {"M401": ["K1"], "M502": ["K2"]}
+    path = tmp_path / "r.xlsx"
+    write_result_workbook(scenario, result, path)
+    cov = openpyxl.load_workbook(path)["KSB coverage"]
+    rows = {r[0].value: [c.value for c in r] for r in cov.iter_rows(min_row=2)}
+    assert "only in pathway modules (Cloud)" in rows["K2"][6]
+    assert rows["S2"][6] == "not mapped to any module"
+
+
+def test_infeasible_result_workbook(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(small())
+    result = Result(
+        status=SolveStatus.INFEASIBLE,
+        conflict=["capacity:M402", "coverage:K2"],
+        repairs=[Repair(drop=["capacity:M402"], suggestion="raise M402's capacity from 3 to 4")],
+        explanation=["K2 has nowhere to go: M402 is full with 3 KSBs."],
+        solver={"wall_s": 0.5},
+    )
+    path = tmp_path / "infeasible.xlsx"
+    write_result_workbook(scenario, result, path)
+    wb = openpyxl.load_workbook(path)
+    assert "Explanation" in wb.sheetnames and "Changes" not in wb.sheetnames
+    values = [c.value for r in wb["Explanation"].iter_rows() for c in r if c.value]
+    assert "capacity:M402" in values and "coverage:K2" in values
+    assert "raise M402's capacity from 3 to 4" in values
+    assert "K2 has nowhere to go: M402 is full with 3 KSBs." in values
+    assert str(wb["Mapping"]["A1"].value).startswith("No mapping")
+
+
+@pytest.mark.slow
+def test_result_workbook_converts_to_pdf(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    path = tmp_path / "result.xlsx"
+    write_result_workbook(Scenario.model_validate(small()), solved_result(), path)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    pdf = tmp_path / "result.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
