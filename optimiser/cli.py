@@ -134,3 +134,122 @@ def _raise(exc: Exception) -> None:
 
 def main() -> None:
     app()
+
+
+# --- what-if and change impact ------------------------------------------------------
+@app.command("revise")
+def revise_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario whose `mapping` is the baseline.")],
+    standard: Annotated[Path, typer.Option("--standard", help="The revised standard.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx).")
+    ] = None,
+    json_to: JsonOpt = None,
+    time_limit: TimeOpt = 60.0,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Re-map with the fewest changes when the standard is revised."""
+    from optimiser.io import load_standard
+    from optimiser.report.terminal import print_revision
+    from optimiser.revise import revise
+
+    scen = guarded(lambda: load_scenario(scenario))
+    new = guarded(lambda: load_standard(standard))
+    settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
+    rev = guarded(lambda: revise(scen, new, settings, source=scenario))
+    console = _console(json_to)
+    if json_to != "-":
+        print_revision(console, rev)
+    write_json(rev.result.to_json(), json_to)
+    if output is not None:
+        _write_workbook(rev.scenario, rev.result, output)
+    raise typer.Exit(EXIT[rev.result.status])
+
+
+@app.command("impact")
+def impact_cmd(
+    before: Annotated[Path, typer.Argument(help="Scenario before the change (with mapping).")],
+    after: Annotated[Path, typer.Argument(help="Scenario after the change (with mapping).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx).")
+    ] = None,
+    json_to: JsonOpt = None,
+    time_limit: TimeOpt = 60.0,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
+    from optimiser.impact import impact
+    from optimiser.report.terminal import print_impact
+
+    scen_b = guarded(lambda: load_scenario(before))
+    scen_a = guarded(lambda: load_scenario(after))
+    for path, scen in ((before, scen_b), (after, scen_a)):
+        if scen.mapping is None:
+            missing = InputError(str(path), "mapping", "impact needs a mapping")
+            guarded(lambda: _raise(missing))
+    settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
+    result = impact(scen_b, scen_a, settings)
+    if json_to != "-":
+        print_impact(_console(json_to), result)
+    write_json(result.to_json(), json_to)
+    if output is not None:
+        _write_workbook(scen_a, result.repair, output)
+    raise typer.Exit(1 if result.major else 0)
+
+
+# --- files -------------------------------------------------------------------------
+@app.command("convert")
+def convert_cmd(
+    source: Annotated[Path, typer.Argument(help="Scenario to read (.yaml, .json, .xlsx).")],
+    target: Annotated[Path, typer.Argument(help="Scenario to write (.yaml, .json, .xlsx).")],
+) -> None:
+    """Convert a scenario between YAML/JSON and an Excel workbook, losslessly."""
+    from optimiser.io.write import write_scenario
+
+    scen = guarded(lambda: load_scenario(source))
+    guarded(lambda: write_scenario(scen, target))
+    Console(stderr=True).print(f"Written {target}")
+
+
+@app.command("template")
+def template_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Workbook to write.")] = Path(
+        "programme.xlsx"
+    ),
+    standard: Annotated[
+        Path | None, typer.Option("--standard", help="Fill the standard's sheets from FILE.")
+    ] = None,
+) -> None:
+    """Write a workbook for a programme team to fill in (instructions inside)."""
+    from optimiser.io import load_standard
+    from optimiser.io.xlsx import write_template
+
+    std = guarded(lambda: load_standard(standard)) if standard is not None else None
+    write_template(output, std)
+    Console().print(f"Template written to {output}: fill it in, then run htq solve {output}")
+
+
+@app.command("import-standard")
+def import_standard_cmd(
+    source: Annotated[Path, typer.Argument(help="IfATE / Skills England API JSON.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Standard YAML to write.")],
+    reference: Annotated[
+        str | None,
+        typer.Option("--reference", help="Which standard: reference, LARS code or title."),
+    ] = None,
+) -> None:
+    """Import an occupational standard from the public API JSON as a standard YAML."""
+    from optimiser.io.ifate import import_standard, write_standard_yaml
+
+    imported = guarded(lambda: import_standard(source, reference))
+    write_standard_yaml(imported.standard, output, [*imported.notes, *imported.unresolved])
+    std = imported.standard
+    console = Console(highlight=False)
+    console.print(
+        f"{std.reference} {std.title}: {len(std.ksbs)} KSBs, {len(std.duties)} duties "
+        f"written to {output}"
+    )
+    for line in imported.unresolved:
+        console.print(f"could not resolve: {line}")

@@ -50,12 +50,12 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML, JSON or an htq workbook)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from optimiser.io.xlsx import read_workbook
+        if not path.exists():
+            raise InputError(str(path), "", "file not found")
+        from optimiser.io.xlsx import load_workbook_scenario
 
-        data = read_workbook(path)
-    else:
-        data = read_data(path)
-    return scenario_from_data(data, path)
+        return load_workbook_scenario(path)
+    return scenario_from_data(read_data(path), path)
 
 
 def scenario_from_data(data: Any, path: Path) -> Scenario:

@@ -6,8 +6,10 @@ from rich.console import Console
 from rich.table import Table
 
 from optimiser.check import CheckResult
+from optimiser.impact import Impact
 from optimiser.instance import Instance
 from optimiser.result import Result, SolveStatus
+from optimiser.revise import Revision
 
 STATUS_WORDS = {
     SolveStatus.OPTIMAL: "a mapping was found and proved best by the objective",
@@ -81,3 +83,65 @@ def print_check(console: Console, inst: Instance, result: CheckResult) -> None:
     console.print(f"The mapping breaks {len(result.violations)} rule(s):")
     for v in result.violations:
         console.print(f"- [bold]{v.group}[/bold]: {v.detail}", highlight=False)
+
+
+def print_revision(console: Console, rev: Revision) -> None:
+    inst = Instance(rev.scenario)
+    console.print("[bold]Standard changes[/bold]")
+    for line in rev.diff.sentences():
+        console.print(f"- {line}", highlight=False)
+    for line in rev.notes():
+        console.print(line, highlight=False)
+    print_result(console, inst, rev.result, title="Re-mapping with the fewest changes")
+    changes = rev.result.changes
+    if rev.result.solved and changes is not None:
+        per_module: dict[str, tuple[list[str], list[str]]] = {}
+        for k, m in changes.added:
+            per_module.setdefault(m, ([], []))[0].append(k)
+        for k, m in changes.removed:
+            per_module.setdefault(m, ([], []))[1].append(k)
+        for k, m in rev.dropped_entries:
+            per_module.setdefault(m, ([], []))[1].append(f"{k} (no longer in the standard)")
+        console.print("[bold]Per module[/bold]")
+        for module in (m.code for m in inst.modules):
+            if module in per_module:
+                add, drop = per_module[module]
+                console.print(
+                    f"- {module}: add {', '.join(add) or 'nothing'}; "
+                    f"drop {', '.join(drop) or 'nothing'}",
+                    highlight=False,
+                )
+        if not per_module:
+            console.print("- no module changes")
+    if rev.duties:
+        console.print("[bold]Duties affected[/bold]")
+        for duty, codes in rev.duties.items():
+            console.print(f"- {duty}: {', '.join(codes)}", highlight=False)
+
+
+def print_impact(console: Console, result: Impact) -> None:
+    console.print(f"Classification: [bold]{result.classification}[/bold]")
+    for line in result.reasons:
+        console.print(f"- {line}", highlight=False)
+    if result.resolved_violations:
+        console.print("Resolved violations: " + ", ".join(result.resolved_violations))
+    if result.ksbs:
+        table = Table(title="KSBs whose modules changed", title_justify="left")
+        for name in ("KSB", "Before", "After"):
+            table.add_column(name)
+        for code, row in result.ksbs.items():
+            table.add_row(code, ", ".join(row["before"]) or "-", ", ".join(row["after"]) or "-")
+        console.print(table)
+    repair = result.repair
+    if repair.solved and repair.changes is not None:
+        n = len(repair.changes.added) + len(repair.changes.removed)
+        if n:
+            added = ", ".join(f"{k}→{m}" for k, m in repair.changes.added) or "none"
+            removed = ", ".join(f"{k}→{m}" for k, m in repair.changes.removed) or "none"
+            console.print(f"Repair ({n} changed cells): add {added}; remove {removed}")
+        else:
+            console.print("The new mapping satisfies every rule as it stands.")
+    elif repair.status == SolveStatus.INFEASIBLE:
+        console.print("No mapping of the changed programme satisfies every rule:")
+        for line in repair.explanation or []:
+            console.print(line, highlight=False)

@@ -1,0 +1,179 @@
+"""Impact of a programme change on KSB alignment, classified major, minor or none.
+
+A change is **major** where it introduces a violation, loses coverage of a KSB,
+adds or removes a module, or changes a module's level, credits or assessment
+methods; **minor** where anything else differs; **none** where nothing does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from models import Scenario
+from optimiser.check import CheckResult, check_mapping
+from optimiser.instance import Instance
+from optimiser.result import Result
+from optimiser.solve import SolverSettings, solve
+
+MAJOR_FIELDS = ("level", "credits", "assessments")
+MINOR_FIELDS = ("title", "compulsory", "pathway", "max_ksbs", "description", "outcomes", "themes")
+
+
+@dataclass
+class Impact:
+    classification: str
+    new_violations: list[str]
+    resolved_violations: list[str]
+    coverage_lost: list[str]
+    module_changes: list[dict[str, Any]]
+    reasons: list[str]
+    ksbs: dict[str, dict[str, list[str]]]
+    repair: Result
+    before_check: CheckResult
+    after_check: CheckResult
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def major(self) -> bool:
+        return self.classification == "major"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "classification": self.classification,
+            "new_violations": self.new_violations,
+            "resolved_violations": self.resolved_violations,
+            "coverage_lost": self.coverage_lost,
+            "module_changes": self.module_changes,
+            "reasons": self.reasons,
+            "ksbs": self.ksbs,
+            "repair": self.repair.to_json(),
+        }
+
+
+def module_changes(before: Scenario, after: Scenario) -> list[dict[str, Any]]:
+    old = {m.code: m for m in before.programme.modules}
+    new = {m.code: m for m in after.programme.modules}
+    out: list[dict[str, Any]] = []
+    for code in old:
+        if code not in new:
+            out.append({"module": code, "change": "removed"})
+    for code in new:
+        if code not in old:
+            out.append({"module": code, "change": "added"})
+    for code in old:
+        if code not in new:
+            continue
+        a, b = old[code].model_dump(), new[code].model_dump()
+        for name in (*MAJOR_FIELDS, *MINOR_FIELDS):
+            if a[name] != b[name]:
+                out.append({"module": code, "change": name, "before": a[name], "after": b[name]})
+    return out
+
+
+def _ksb_modules(scenario: Scenario) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {k.code: [] for k in scenario.standard.ksbs}
+    for module, codes in (scenario.mapping or {}).items():
+        for code in codes:
+            out.setdefault(code, []).append(module)
+    return out
+
+
+def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = None) -> Impact:
+    """Compare two scenarios, each with a mapping (the caller checks that they have one)."""
+    inst_b, inst_a = Instance(before), Instance(after)
+    check_b = check_mapping(inst_b, before.mapping or {})
+    check_a = check_mapping(inst_a, after.mapping or {})
+    ids_b, ids_a = set(check_b.ids), set(check_a.ids)
+    new_violations = [g for g in check_a.ids if g not in ids_b]
+    resolved = [g for g in check_b.ids if g not in ids_a]
+    uncovered_after = {g.split(":", 1)[1] for g in ids_a if g.startswith("coverage:")}
+    after_codes = {k.code for k in after.standard.ksbs}
+    coverage_lost = [
+        k.code
+        for k in before.standard.ksbs
+        if f"coverage:{k.code}" not in ids_b
+        and (k.code in uncovered_after or k.code not in after_codes)
+    ]
+    changes = module_changes(before, after)
+    per_before, per_after = _ksb_modules(before), _ksb_modules(after)
+    ksbs = {
+        code: {"before": per_before.get(code, []), "after": per_after.get(code, [])}
+        for code in dict.fromkeys([*per_before, *per_after])
+        if per_before.get(code, []) != per_after.get(code, [])
+    }
+
+    reasons: list[str] = []
+    details = {v.group: v.detail for v in check_a.violations}
+    for g in new_violations:
+        reasons.append(f"New rule violation {g}: {details[g]}.")
+    if coverage_lost:
+        reasons.append(
+            f"{len(coverage_lost)} KSB(s) lose coverage by modules every student takes: "
+            + ", ".join(coverage_lost)
+            + "."
+        )
+    for change in changes:
+        reasons.append(_change_words(change))
+    major = bool(
+        new_violations
+        or coverage_lost
+        or any(c["change"] in ("added", "removed", *MAJOR_FIELDS) for c in changes)
+    )
+    differs = before.model_dump() != after.model_dump()
+    if major:
+        classification = "major"
+    elif differs:
+        classification = "minor"
+        if not reasons:
+            reasons.append(_minor_words(before, after, ksbs))
+    else:
+        classification = "none"
+        reasons.append("The two scenarios are the same.")
+    repair = solve(after, baseline=after.mapping, settings=settings)
+    return Impact(
+        classification,
+        new_violations,
+        resolved,
+        coverage_lost,
+        changes,
+        reasons,
+        ksbs,
+        repair,
+        check_b,
+        check_a,
+    )
+
+
+def _change_words(change: dict[str, Any]) -> str:
+    module, what = change["module"], change["change"]
+    if what == "added":
+        return f"Module {module} is new (major change)."
+    if what == "removed":
+        return f"Module {module} was removed (major change)."
+    kind = "major" if what in MAJOR_FIELDS else "minor"
+    before, after = _show(change["before"]), _show(change["after"])
+    return f"{module}'s {what.replace('_', ' ')} changed from {before} to {after} ({kind} change)."
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if value is None:
+        return "none"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _minor_words(before: Scenario, after: Scenario, ksbs: dict[str, Any]) -> str:
+    if ksbs:
+        return (
+            f"The mapping moved {len(ksbs)} KSB(s) ({', '.join(list(ksbs)[:8])}) without "
+            "breaking a rule or losing coverage (minor change)."
+        )
+    parts = [
+        name
+        for name in ("name", "standard", "programme", "rules", "locks")
+        if getattr(before, name) != getattr(after, name)
+    ]
+    return f"Only details changed ({', '.join(parts) or 'wording'}): a minor change."
