@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -15,7 +15,7 @@ from optimiser.check import check_mapping
 from optimiser.errors import InputError
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
-from optimiser.report.terminal import print_check, print_result
+from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
 from optimiser.solve import SolverSettings, solve
 
@@ -50,13 +50,18 @@ def _console(json_to: str | None) -> Console:
     return Console(stderr=json_to == "-", highlight=False, soft_wrap=False)
 
 
+def fail(exc: InputError) -> NoReturn:
+    """Bad input: one message naming file and place on stderr, and exit code 2."""
+    Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
+    raise typer.Exit(2)
+
+
 def guarded(fn: Callable[[], T]) -> T:
     """Run `fn`; bad input becomes one message naming file and place, and exit code 2."""
     try:
         return fn()
     except InputError as exc:
-        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
-        raise typer.Exit(2) from None
+        fail(exc)
 
 
 def write_json(data: dict[str, Any], target: str | None) -> None:
@@ -81,8 +86,9 @@ def _progress(console: Console) -> Callable[[str, float, float, float], None]:
 
 def _write_workbook(scenario: Any, result: Result, out: Path) -> None:
     from optimiser.report.xlsx import write_result_workbook
+    from optimiser.solve import fit_of
 
-    write_result_workbook(scenario, result, out)
+    write_result_workbook(scenario, result, out, fit=fit_of(Instance(scenario)))
 
 
 @app.command("solve")
@@ -95,6 +101,9 @@ def solve_cmd(
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
     workers: WorkersOpt = 1,
+    why: Annotated[
+        bool, typer.Option("--why", help="Show why each KSB sits where it does (content fit).")
+    ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
     scen = guarded(lambda: load_scenario(scenario))
@@ -103,6 +112,8 @@ def solve_cmd(
     result = solve(scen, settings=settings, progress=_progress(console))
     if json_to != "-":
         print_result(console, Instance(scen), result)
+        if why:
+            print_placements(console, result)
     write_json(result.to_json(), json_to)
     if output is not None:
         _write_workbook(scen, result, output)
@@ -119,17 +130,13 @@ def check_cmd(
     """Check the scenario's mapping against every rule (no solving)."""
     scen = guarded(lambda: load_scenario(scenario))
     if scen.mapping is None:
-        guarded(lambda: _raise(InputError(str(scenario), "mapping", "no mapping to check")))
+        fail(InputError(str(scenario), "mapping", "no mapping to check"))
     inst = Instance(scen)
     result = check_mapping(inst, scen.mapping or {})
     if json_to != "-":
         print_check(_console(json_to), inst, result)
     write_json(result.to_json(), json_to)
     raise typer.Exit(0 if result.ok else 1)
-
-
-def _raise(exc: Exception) -> None:
-    raise exc
 
 
 def main() -> None:
@@ -187,8 +194,7 @@ def impact_cmd(
     scen_a = guarded(lambda: load_scenario(after))
     for path, scen in ((before, scen_b), (after, scen_a)):
         if scen.mapping is None:
-            missing = InputError(str(path), "mapping", "impact needs a mapping")
-            guarded(lambda: _raise(missing))
+            fail(InputError(str(path), "mapping", "impact needs a mapping"))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     result = impact(scen_b, scen_a, settings)
     if json_to != "-":
@@ -253,3 +259,78 @@ def import_standard_cmd(
     )
     for line in imported.unresolved:
         console.print(f"could not resolve: {line}")
+
+
+# --- content fit -------------------------------------------------------------------
+@app.command("fit")
+def fit_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .json or .xlsx).")],
+    top: Annotated[int, typer.Option("--top", min=1, help="Candidates per KSB.")] = 3,
+    json_to: JsonOpt = None,
+) -> None:
+    """Where each KSB could go, by the modules' own content, before solving."""
+    from rich.table import Table
+
+    from optimiser.match import fit_table
+
+    scen = guarded(lambda: load_scenario(scenario))
+    table = fit_table(scen, top)
+    if json_to != "-":
+        console = _console(json_to)
+        if not table["active"]:
+            console.print("No module has a title or description: there is no content to fit.")
+        else:
+            view = Table(title="Best modules per KSB by content", title_justify="left")
+            for name in ("KSB", "Candidates (fit: matched words)"):
+                view.add_column(name, overflow="fold")
+            for code, rows in table["candidates"].items():
+                cells = [f"{r['module']} {r['fit']:.2f}: {', '.join(r['why'][:3])}" for r in rows]
+                view.add_row(code, "\n".join(cells))
+            console.print(view)
+            gaps = table["unsupported"]
+            if gaps:
+                console.print(
+                    f"{len(gaps)} KSB(s) that no module's content supports (add content for "
+                    f"them): {', '.join(gaps)}",
+                    highlight=False,
+                )
+            else:
+                console.print("Every KSB has a module whose content supports it.")
+    write_json(table, json_to)
+
+
+@app.command("match")
+def match_cmd(
+    programme: Annotated[Path, typer.Argument(help="Scenario or workbook with the modules.")],
+    standards: Annotated[
+        Path, typer.Option("--standards", help="A standard file, or a folder of them.")
+    ],
+    show: Annotated[int, typer.Option("--show", min=1, help="How many to list.")] = 10,
+    json_to: JsonOpt = None,
+) -> None:
+    """Rank occupational standards by how well the programme's modules could cover them."""
+    from rich.table import Table
+
+    from optimiser.match import match, read_programme, read_standards
+
+    prog, rules = guarded(lambda: read_programme(programme))
+    found = guarded(lambda: read_standards(standards))
+    ranked = match(prog, rules, found)
+    if json_to != "-":
+        console = _console(json_to)
+        view = Table(title=f"Standards closest to {prog.title or programme.name}")
+        for name in ("#", "Standard", "KSBs", "Words carried", "Feasible", "Not supported"):
+            view.add_column(name, overflow="fold")
+        for i, m in enumerate(ranked[:show], 1):
+            ok = {True: "yes", False: "no", None: "?"}[m.feasible]
+            gaps = ", ".join(m.uncovered[:10]) + (" …" if len(m.uncovered) > 10 else "")
+            view.add_row(
+                str(i),
+                f"{m.standard.reference} {m.standard.title}",
+                str(len(m.standard.ksbs)),
+                f"{100 * m.supported:.0f} %",
+                ok,
+                gaps or "-",
+            )
+        console.print(view)
+    write_json({"ranking": [m.to_json() for m in ranked]}, json_to)

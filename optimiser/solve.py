@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from models import Scenario
+from optimiser.fit import FitMatrix, fit_matrix
 from optimiser.instance import Instance
 from optimiser.model import Builder, LinExpr, build
 from optimiser.objective import Fit, add_quality
@@ -97,12 +98,15 @@ def _status(code: int) -> SolveStatus:
     }.get(code, SolveStatus.UNKNOWN)
 
 
-def content_fit(inst: Instance) -> Fit:
-    """Integer fit (0–100) per (KSB, module) from the modules' own text; empty without text."""
-    from optimiser.fit import fit_matrix
-
+def fit_of(inst: Instance) -> FitMatrix | None:
+    """The content-fit matrix of the modules' own text, or None where no module has text."""
     matrix = fit_matrix(inst.ksbs, inst.modules)
-    if not matrix.active:
+    return matrix if matrix.active else None
+
+
+def content_fit(inst: Instance, matrix: FitMatrix | None) -> Fit:
+    """Integer fit (0–100) per (KSB, module); empty without module text."""
+    if matrix is None:
         return {}
     return {
         (k, j): matrix.coefficient(ksb.code, module.code)
@@ -134,8 +138,9 @@ def solve(
         baseline = scenario.mapping
     base_pairs = inst.pairs_of(baseline) if baseline is not None else None
 
+    matrix = fit_of(inst)
     if fit is None:
-        fit = content_fit(inst)
+        fit = content_fit(inst, matrix)
     b = build(inst)
     objective: dict[str, float] = {}
     stage_status = SolveStatus.OPTIMAL
@@ -188,7 +193,23 @@ def solve(
     )
     if base_pairs is not None:
         result.changes = diff_pairs(inst, base_pairs, pairs)
+    if matrix is not None:
+        result.extra["placements"] = placements(inst, pairs, matrix)
     return result
+
+
+def placements(
+    inst: Instance, pairs: set[tuple[int, int]], matrix: FitMatrix
+) -> dict[str, dict[str, dict[str, object]]]:
+    """Per module, per KSB placed there: its content-fit score and the words that matched."""
+    out: dict[str, dict[str, dict[str, object]]] = {m.code: {} for m in inst.modules}
+    for k, j in sorted(pairs):
+        ksb, module = inst.ksbs[k].code, inst.modules[j].code
+        out[module][ksb] = {
+            "fit": round(matrix.score(ksb, module), 3),
+            "why": matrix.why(ksb, module)[:5],
+        }
+    return out
 
 
 def diff_pairs(

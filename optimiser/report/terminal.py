@@ -8,6 +8,7 @@ from rich.table import Table
 from optimiser.check import CheckResult
 from optimiser.impact import Impact
 from optimiser.instance import Instance
+from optimiser.match import natural
 from optimiser.result import Result, SolveStatus
 from optimiser.revise import Revision
 
@@ -145,3 +146,20 @@ def print_impact(console: Console, result: Impact) -> None:
         console.print("No mapping of the changed programme satisfies every rule:")
         for line in repair.explanation or []:
             console.print(line, highlight=False)
+
+
+def print_placements(console: Console, result: Result) -> None:
+    """Why each KSB sits where it does: its fit score and the words that matched."""
+    placed = result.extra.get("placements")
+    if not placed:
+        return
+    table = Table(title="Why each KSB sits where it does", title_justify="left")
+    for name in ("KSB", "Module", "Fit", "Matched"):
+        table.add_column(name, overflow="fold")
+    rows = sorted(
+        ((ksb, module, info) for module, ksbs in placed.items() for ksb, info in ksbs.items()),
+        key=lambda row: natural(row[0]),
+    )
+    for ksb, module, info in rows:
+        table.add_row(ksb, module, f"{info['fit']:.2f}", ", ".join(info["why"]) or "-")
+    console.print(table)

@@ -371,7 +371,13 @@ class _Report:
             ]
             if self.fit is not None:
                 scores = [_fit_score(self.fit, k.code, m.code) for m in mods]
-                shown = [f"{m.code}: {s:.2f}" for m, s in zip(mods, scores, strict=True) if s]
+                why = getattr(self.fit, "why", None)
+                shown = [
+                    f"{m.code}: {s:.2f}"
+                    + (f" ({', '.join(why(k.code, m.code)[:4])})" if callable(why) else "")
+                    for m, s in zip(mods, scores, strict=True)
+                    if s
+                ]
                 values.append("\n".join(shown) or None)
             for c, v in enumerate(values, start=1):
                 set_value(ws.cell(row, c), v)
