@@ -19,13 +19,18 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from optimiser.instance import Instance
-from optimiser.model import Group, build
+from optimiser.model import Builder, Group, build
 from optimiser.result import Repair
 from optimiser.rules import BY_NAME, assessability, capacity, coverage
 from optimiser.rules.base import codes, plural
 from optimiser.solve import SolverSettings
 
 MAX_REPAIRS = 3
+#: Alternatives to the first repair are a courtesy: each gets at most this much time.
+ALTERNATIVE_TIME = 2.0
+#: The second stage (smallest amounts for the fewest groups) may stop early: any
+#: solution it has is still a valid repair of proved-minimal size.
+AMOUNT_TIME = 3.0
 
 
 @dataclass
@@ -118,10 +123,10 @@ def _shrink(oracle: _Oracle, groups: list[str]) -> list[str]:
 
 
 def find_conflict(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[str]:
-    oracle = _Oracle(inst, seed, time_limit)
     counted = counting_conflict(inst)
-    if counted is not None and oracle.infeasible(counted)[0] is not False:
-        return counted
+    if counted is not None:
+        return counted  # an arithmetic proof; the tests re-prove it with the solver
+    oracle = _Oracle(inst, seed, time_limit)
     all_groups = list(oracle.b.groups)
     proved, core = oracle.infeasible(all_groups)
     if not proved:
@@ -136,56 +141,70 @@ def _one_worker(seed: int, time_limit: float) -> cp_model.CpSolver:
 
 
 def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[Repair]:
+    repairs: list[Repair] = []
+    blocked: list[list[str]] = []
+    for _ in range(MAX_REPAIRS):
+        budget = time_limit if not repairs else min(time_limit, ALTERNATIVE_TIME)
+        repair = _next_repair(inst, blocked, seed, budget)
+        if repair is None:
+            break
+        repairs.append(repair)
+        blocked.append(repair.drop)
+    return repairs
+
+
+def _next_repair(
+    inst: Instance, blocked: list[list[str]], seed: int, time_limit: float
+) -> Repair | None:
+    """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
+
+    Each repair gets a fresh model: bounds behind assumption literals made the second
+    stage twenty times slower than the same bound as a plain constraint.
+    """
     b = build(inst, relax=True)
     model = b.model
     lits = {g: b.lit(g) for g in b.groups}
+    for drop in blocked:
+        model.add(sum(lits[g] for g in drop) >= 1)
     dropped = sum(1 - lit for lit in lits.values())
-    amount_terms = []
+    model.minimize(dropped)
+    solver = _one_worker(seed, time_limit)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    fewest = round(solver.objective_value)
+    if fewest == 0:
+        return None
+    model.add(dropped <= fewest)
+    model.minimize(_amounts(b))
+    for lit in lits.values():
+        model.add_hint(lit, solver.boolean_value(lit))
+    solver = _one_worker(seed, min(time_limit, AMOUNT_TIME))
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
+    pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    parts = []
+    for g in drop:
+        gv = b.vars[g]
+        slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
+        group = b.groups[g]
+        parts.append(BY_NAME[group.family].suggest(inst, group, slack, pairs))
+    return Repair(drop=drop, suggestion="; ".join(parts))
+
+
+def _amounts(b: Builder) -> object:
+    """Second-stage cost: slack amounts, placements without evidence, dropped coverage/locks."""
+    terms = []
     for g, gv in b.vars.items():
         if gv.slack is not None and gv.slack_cost:
-            amount_terms.append(gv.slack_cost * gv.slack)
-        family = b.groups[g].family
-        if family in ("coverage", "lock"):
-            amount_terms.append(100 * (1 - gv.lit))  # prefer changing numbers to rules
-        if family == "assessability":
-            bad = b.groups[g].modules
-            (k,) = b.groups[g].ksbs
-            amount_terms.extend(b.x[k][j] for j in bad)
-    amount = sum(amount_terms)
-    repairs: list[Repair] = []
-    for round_ in range(MAX_REPAIRS):
-        model.clear_assumptions()
-        model.clear_hints()
-        model.minimize(dropped)
-        solver = _one_worker(seed, time_limit)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        fewest = round(solver.objective_value)
-        if fewest == 0:
-            break
-        # second stage: that many groups, the smallest amounts (switched on by assumption,
-        # so that later rounds may drop more groups)
-        stage = model.new_bool_var(f"repair_stage[{round_}]")
-        model.add(dropped <= fewest).only_enforce_if(stage)
-        model.add_assumptions([stage])
-        model.minimize(amount)
-        for lit in lits.values():
-            model.add_hint(lit, solver.boolean_value(lit))
-        solver = _one_worker(seed, time_limit)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
-        pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
-        parts = []
-        for g in drop:
-            gv = b.vars[g]
-            slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
-            group = b.groups[g]
-            parts.append(BY_NAME[group.family].suggest(inst, group, slack, pairs))
-        repairs.append(Repair(drop=drop, suggestion="; ".join(parts)))
-        # the next repair keeps at least one group of each earlier one
-        model.add(sum(lits[g] for g in drop) >= 1)
-    return repairs
+            terms.append(gv.slack_cost * gv.slack)
+        group = b.groups[g]
+        if group.family in ("coverage", "lock"):
+            terms.append(100 * (1 - gv.lit))  # prefer changing numbers to leaving gaps
+        if group.family == "assessability":
+            (k,) = group.ksbs
+            terms.extend(b.x[k][j] for j in group.modules)
+    return sum(terms)
 
 
 # --- words ---------------------------------------------------------------------

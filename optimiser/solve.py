@@ -138,6 +138,11 @@ def solve(
         baseline = scenario.mapping
     base_pairs = inst.pairs_of(baseline) if baseline is not None else None
 
+    from optimiser.explain import counting_conflict  # explain builds on this module
+
+    if counting_conflict(inst) is not None:
+        # plain arithmetic proves it: more KSBs need a set of modules than it has room for
+        return _unsolved(inst, SolveStatus.INFEASIBLE, settings, start)
     matrix = fit_of(inst)
     if fit is None:
         fit = content_fit(inst, matrix)
