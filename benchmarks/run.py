@@ -89,7 +89,7 @@ def bench_explain(std: Standard) -> None:
     start = time.perf_counter()
     conflict = find_conflict(inst, 0, 60)
     mid = time.perf_counter()
-    repairs = find_repairs(inst, 0, 60)
+    repairs = find_repairs(inst, 0, 60, conflict)
     end = time.perf_counter()
     print(
         f"(b) {std.reference}: {len(std.ksbs)} KSBs x 20 modules, {groups} groups: conflict of "

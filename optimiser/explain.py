@@ -140,12 +140,37 @@ def _one_worker(seed: int, time_limit: float) -> cp_model.CpSolver:
     return SolverSettings(time_limit=time_limit, seed=seed, workers=1).new_solver(time_limit)
 
 
-def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[Repair]:
+def single_repair(
+    inst: Instance, conflict: list[str], seed: int = 0, time_limit: float = 30.0
+) -> str | None:
+    """A group whose removal alone makes the scenario solvable, tried among the conflict.
+
+    Every repair must remove a member of every conflict, so only conflict members can
+    be one-group repairs. Numeric rules (capacity first) are tried first; a yes is a
+    plain feasibility solve, usually far quicker than proving the minimum by search.
+    """
+    oracle = _Oracle(inst, seed, time_limit)
+    everything = list(oracle.b.groups)
+    order = {"capacity": 0, "duplication": 1, "level_share": 2, "spiral": 3, "min_load": 4}
+    ranked = sorted(conflict, key=lambda g: order.get(oracle.b.groups[g].family, 9))
+    for tried, g in enumerate(ranked):
+        if oracle.b.groups[g].family not in order or tried >= 25:
+            break
+        if oracle.infeasible([h for h in everything if h != g])[0] is False:
+            return g
+    return None
+
+
+def find_repairs(
+    inst: Instance, seed: int = 0, time_limit: float = 30.0, conflict: list[str] | None = None
+) -> list[Repair]:
     repairs: list[Repair] = []
     blocked: list[list[str]] = []
+    single = single_repair(inst, conflict, seed, time_limit) if conflict else None
     for _ in range(MAX_REPAIRS):
         budget = time_limit if not repairs else min(time_limit, ALTERNATIVE_TIME)
-        repair = _next_repair(inst, blocked, seed, budget)
+        forced = single if not repairs else None
+        repair = _next_repair(inst, blocked, seed, budget, forced, conflict)
         if repair is None:
             break
         repairs.append(repair)
@@ -154,7 +179,12 @@ def find_repairs(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> lis
 
 
 def _next_repair(
-    inst: Instance, blocked: list[list[str]], seed: int, time_limit: float
+    inst: Instance,
+    blocked: list[list[str]],
+    seed: int,
+    time_limit: float,
+    single: str | None = None,
+    conflict: list[str] | None = None,
 ) -> Repair | None:
     """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
 
@@ -167,17 +197,24 @@ def _next_repair(
     for drop in blocked:
         model.add(sum(lits[g] for g in drop) >= 1)
     dropped = sum(1 - lit for lit in lits.values())
-    model.minimize(dropped)
-    solver = _one_worker(seed, time_limit)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    fewest = round(solver.objective_value)
-    if fewest == 0:
-        return None
+    if conflict:
+        model.add(sum(1 - lits[g] for g in conflict) >= 1)  # a repair breaks every conflict
+    if single is not None:
+        fewest = 1  # proved: the scenario is infeasible, and dropping `single` suffices
+        model.add(lits[single] == 0)
+    else:
+        model.minimize(dropped)
+        solver = _one_worker(seed, time_limit)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        fewest = round(solver.objective_value)
+        if fewest == 0:
+            return None
     model.add(dropped <= fewest)
     model.minimize(_amounts(b))
-    for lit in lits.values():
-        model.add_hint(lit, solver.boolean_value(lit))
+    if single is None:
+        for lit in lits.values():
+            model.add_hint(lit, solver.boolean_value(lit))
     solver = _one_worker(seed, min(time_limit, AMOUNT_TIME))
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -283,5 +320,5 @@ def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
 def explain(inst: Instance, settings: SolverSettings) -> Explanation:
     seed, limit = settings.seed, settings.time_limit
     conflict = find_conflict(inst, seed, limit)
-    repairs = find_repairs(inst, seed, limit)
+    repairs = find_repairs(inst, seed, limit, conflict)
     return Explanation(conflict, repairs, sentences(inst, conflict, repairs))
