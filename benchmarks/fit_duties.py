@@ -1,6 +1,6 @@
 """Content-fit benchmark on real occupational standards: can fit alone recover the duties?
 
-Protocol. For each standard in /work/shared/standards (or the folder given as the first
+Protocol. For each standard in ../shared/standards (or the folder given as the first
 argument) with at least 4 duties that link KSBs: make one module per duty (title "Duty N",
 description = the duty's text), drop the duties, put each KSB in the module the fit matrix
 ranks first (`FitMatrix.top`, whose order is deterministic), and count the KSB right when that
@@ -13,6 +13,7 @@ Run: .venv/bin/python benchmarks/fit_duties.py [STANDARDS_DIR] [--ablation]
 """
 
 import json
+import os
 import statistics
 import sys
 from dataclasses import dataclass, replace
@@ -25,7 +26,9 @@ if str(ROOT) not in sys.path:
 from models import KSB, Module  # noqa: E402
 from optimiser.fit import FitParams, fit_matrix  # noqa: E402
 
-STANDARDS = Path("/work/shared/standards")
+STANDARDS = Path(
+    os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
+)
 MIN_DUTIES = 4
 
 

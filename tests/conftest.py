@@ -24,7 +24,9 @@ from optimiser.solve import SolverSettings, solve
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
-STANDARDS = Path(os.environ.get("HTQ_STANDARDS", "/work/shared/standards"))
+STANDARDS = Path(
+    os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
+)
 
 FAST = SolverSettings(time_limit=5, quality_time=0.5)
 

@@ -26,7 +26,9 @@ from optimiser.diff import (
 )
 from optimiser.io.normalised import read_normalised_standard
 
-STANDARDS = Path(os.environ.get("HTQ_STANDARDS", "/work/shared/standards"))
+STANDARDS = Path(
+    os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
+)
 FILES = sorted(STANDARDS.glob("ST*.json"))
 needs_standards = pytest.mark.skipif(not FILES, reason=f"no normalised standards at {STANDARDS}")
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

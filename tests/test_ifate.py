@@ -26,7 +26,9 @@ from optimiser.io.ifate import (
 from optimiser.io.load import load_standard
 from optimiser.io.normalised import read_normalised_standard
 
-STANDARDS = Path(os.environ.get("HTQ_STANDARDS", "/work/shared/standards"))
+STANDARDS = Path(
+    os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
+)
 API_FILE = STANDARDS / "ifate-api" / "standards-2020.json"
 ARRAYS = (
     ("knowledges", "knowledgeId", "K", "knowledge"),

@@ -1,0 +1,180 @@
+"""`htq impact` classification and `htq revise` on the shipped examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models import Scenario
+from optimiser.check import check_mapping
+from optimiser.impact import impact
+from optimiser.instance import Instance
+from optimiser.io import load_scenario, load_standard
+from optimiser.revise import revise
+from optimiser.solve import SolverSettings
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+FAST = SolverSettings(time_limit=10, quality_time=0.5)
+
+
+def base() -> dict[str, Any]:
+    return {
+        "standard": {
+            "reference": "T1",
+            "ksbs": [{"code": c} for c in ("K1", "K2", "S1", "S2", "B1")],
+        },
+        "programme": {
+            "modules": [
+                {"code": "M1", "level": 4, "credits": 15, "assessments": ["exam", "practical"]},
+                {"code": "M2", "level": 4, "credits": 15, "assessments": ["project"]},
+                {
+                    "code": "M3",
+                    "level": 4,
+                    "credits": 15,
+                    "assessments": ["portfolio"],
+                    "compulsory": False,
+                    "pathway": "P",
+                },
+                {
+                    "code": "M4",
+                    "level": 4,
+                    "credits": 15,
+                    "assessments": ["portfolio"],
+                    "compulsory": False,
+                    "pathway": "Q",
+                },
+            ]
+        },
+        "mapping": {"M1": ["K1", "S1"], "M2": ["K2", "S2", "B1"], "M3": ["B1"], "M4": ["B1"]},
+    }
+
+
+def classify(change: Any) -> tuple[str, list[str]]:
+    before = Scenario.model_validate(base())
+    data = base()
+    change(data)
+    after = Scenario.model_validate(data)
+    result = impact(before, after, FAST)
+    return result.classification, [c["change"] for c in result.module_changes]
+
+
+def _set(module: int, key: str, value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        data["programme"]["modules"][module][key] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "kind", "expected"),
+    [
+        (_set(0, "level", 5), "level", "major"),
+        (_set(0, "credits", 30), "credits", "major"),
+        (_set(0, "assessments", ["exam", "simulation"]), "assessments", "major"),
+        (_set(0, "title", "Renamed"), "title", "minor"),
+        (_set(2, "pathway", "R"), "pathway", "minor"),
+        (_set(1, "description", "New words"), "description", "minor"),
+    ],
+)
+def test_each_module_change_is_classified(change: Any, kind: str, expected: str) -> None:
+    """A module's level, credits or methods changing is major; other fields are minor."""
+    classification, kinds = classify(change)
+    assert kinds == [kind]
+    assert classification == expected
+
+
+def test_adding_a_module_is_major() -> None:
+    """A new module is a major change."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["programme"]["modules"].append(
+            {"code": "M5", "level": 4, "credits": 15, "assessments": ["exam"]}
+        )
+        data["mapping"]["M5"] = ["K1"]
+
+    assert classify(change) == ("major", ["added"])
+
+
+def test_removing_a_module_is_major() -> None:
+    """A removed module is a major change."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["programme"]["modules"].pop(3)
+        data["mapping"].pop("M4")
+
+    assert classify(change)[0] == "major"
+
+
+def test_compulsory_flag_change_is_reported() -> None:
+    """Making an optional module compulsory is listed among the module changes."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["programme"]["modules"][2]["compulsory"] = True
+        data["programme"]["modules"][2]["pathway"] = None
+
+    _, kinds = classify(change)
+    assert "compulsory" in kinds and "pathway" in kinds
+
+
+def test_lost_coverage_is_major_and_repaired() -> None:
+    """Moving a KSB out of every compulsory module loses coverage: major, with a repair."""
+    before = Scenario.model_validate(base())
+    data = base()
+    data["mapping"] = {"M1": ["K1"], "M2": ["K2", "S2", "B1"], "M3": ["B1"], "M4": ["B1"]}
+    after = Scenario.model_validate(data)
+    result = impact(before, after, FAST)
+    assert result.classification == "major"
+    assert result.coverage_lost == ["S1"]
+    assert "coverage:S1" in result.new_violations
+    assert result.repair.solved
+    assert check_mapping(Instance(after), result.repair.mapping).ok
+
+
+def test_mapping_only_change_without_violation_is_minor() -> None:
+    """Moving a KSB between modules without breaking a rule is minor."""
+    before = Scenario.model_validate(base())
+    data = base()
+    data["mapping"]["M1"] = ["K1", "S1", "K2"]
+    data["mapping"]["M2"] = ["S2", "B1"]
+    after = Scenario.model_validate(data)
+    result = impact(before, after, FAST)
+    assert result.classification == "minor"
+    assert result.ksbs["K2"] == {"before": ["M2"], "after": ["M1"]}
+
+
+def test_identical_scenarios_are_none() -> None:
+    """No difference at all classifies as none."""
+    scen = Scenario.model_validate(base())
+    assert impact(scen, scen, FAST).classification == "none"
+
+
+def test_shipped_change_examples() -> None:
+    """The shipped minor and major changes to the FdA classify as their names say."""
+    before = load_scenario(SCENARIOS / "fdsc-early-years-validated.yaml")
+    minor = load_scenario(SCENARIOS / "fdsc-early-years-minor-change.yaml")
+    major = load_scenario(SCENARIOS / "fdsc-early-years-major-change.yaml")
+    assert impact(before, minor, FAST).classification == "minor"
+    result = impact(before, major, FAST)
+    assert result.classification == "major"
+    assert any(g.startswith("assessability:") for g in result.new_violations)
+    assert result.repair.solved
+    assert check_mapping(Instance(major), result.repair.mapping).ok
+
+
+def test_revise_shipped_standard() -> None:
+    """Revising the validated HNC keeps every kept entry and only adds the new KSBs."""
+    scen = load_scenario(SCENARIOS / "hnc-cyber-security-validated.yaml")
+    new = load_standard(SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml")
+    rev = revise(scen, new, FAST)
+    assert rev.result.solved
+    assert check_mapping(Instance(rev.scenario), rev.result.mapping).ok
+    assert rev.result.changes is not None
+    added = {k for k, _ in rev.result.changes.added}
+    assert set(rev.diff.added) <= added
+    assert rev.result.objective["changes"] == len(rev.result.changes.added) + len(
+        rev.result.changes.removed
+    )
+    assert rev.result.extra["standard_diff"]["renumbered"] == [["B10", "B9"]]
+    assert ("K10", "CYB404") in rev.dropped_entries
