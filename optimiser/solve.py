@@ -50,9 +50,9 @@ class SolverSettings:
         params.max_time_in_seconds = 3 * max(time_left, 0.01) + 5
         params.random_seed = self.seed
         params.num_workers = self.workers
-        # Several workers share solutions in an order set by thread timing, so only one
-        # worker repeats exactly. (interleave_search would fix that but aborted CP-SAT 9.15
-        # on small hypothesis scenarios.)
+        # Several workers share solutions in an order set by thread timing; interleaved
+        # search runs them in deterministic batches, so runs repeat exactly.
+        params.interleave_search = self.workers > 1
         # The LP relaxation sees counting arguments (room against KSBs) only at
         # this level; without it pigeonhole proofs can take minutes.
         params.linearization_level = 2
@@ -153,11 +153,15 @@ def solve(
     objective: dict[str, float] = {}
     stage_status = SolveStatus.OPTIMAL
     spent = 0.0
+    # Hints with several (interleaved) workers abort CP-SAT 9.15 ("Check failed:
+    # heuristics.fixed_search != nullptr", google/or-tools#5025): one worker only.
+    hints = settings.workers == 1
     if base_pairs is not None:
         changes = changes_expr(b, base_pairs)
         b.model.minimize(changes)
-        for k, j in base_pairs:
-            b.model.add_hint(b.x[k][j], 1)
+        if hints:
+            for k, j in base_pairs:
+                b.model.add_hint(b.x[k][j], 1)
         solver, code = _run(b, settings, settings.time_limit, "fewest changes", progress, start)
         status = _status(code)
         if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
@@ -167,7 +171,8 @@ def solve(
         spent = solver.deterministic_time
         b.model.clear_objective()
         b.model.add(changes <= best)
-        _hint(b, solver)
+        if hints:
+            _hint(b, solver)
 
     quality = add_quality(b, fit)
     b.model.minimize(quality.total)

@@ -155,7 +155,7 @@ def _without_wall(data: dict[str, Any]) -> dict[str, Any]:
 @given(scenarios(ksbs=(3, 8), modules=(2, 5), with_baseline=True))
 def test_deterministic_on_random_scenarios(scenario: Scenario) -> None:
     """Same scenario, seed and workers (1 and 2): identical JSON apart from wall_s."""
-    for workers in (1,):  # several workers do not repeat yet: open on the core issue
+    for workers in (1, 2):
         cfg = SolverSettings(time_limit=5, quality_time=0.5, seed=3, workers=workers)
         one = solve(scenario, settings=cfg).to_json()
         two = solve(scenario, settings=cfg).to_json()
@@ -167,7 +167,7 @@ def test_deterministic_on_shipped_scenarios() -> None:
     """The shipped scenarios give identical JSON on repeated runs, with 1 and 2 workers."""
     for name in ("fdsc-early-years.yaml", "hnc-cyber-security-infeasible.yaml"):
         scenario = load_scenario(SCENARIOS / name)
-        for workers in (1,):  # several workers do not repeat yet: open on the core issue
+        for workers in (1, 2):
             cfg = SolverSettings(time_limit=5, quality_time=0.5, seed=0, workers=workers)
             one = solve(scenario, settings=cfg).to_json()
             two = solve(scenario, settings=cfg).to_json()
