@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models import Scenario, Standard  # noqa: E402
-from optimiser.explain import find_conflict, find_repairs  # noqa: E402
+from optimiser.explain import explain  # noqa: E402
 from optimiser.instance import Instance  # noqa: E402
 from optimiser.io.normalised import read_normalised_standard  # noqa: E402
 from optimiser.revise import revise  # noqa: E402
@@ -87,14 +87,13 @@ def bench_explain(std: Standard) -> None:
 
     groups = len(build(inst).groups)
     start = time.perf_counter()
-    conflict = find_conflict(inst, 0, 60)
-    mid = time.perf_counter()
-    repairs = find_repairs(inst, 0, 60, conflict)
+    report = explain(inst, SolverSettings(time_limit=60))
     end = time.perf_counter()
+    conflict, repairs = report.conflict, report.repairs
     print(
         f"(b) {std.reference}: {len(std.ksbs)} KSBs x 20 modules, {groups} groups: conflict of "
-        f"{len(conflict)} in {mid - start:.2f} s, {len(repairs)} repairs in {end - mid:.2f} s "
-        f"(first drops {len(repairs[0].drop) if repairs else 0}); total {end - start:.2f} s"
+        f"{len(conflict)} and {len(repairs)} repairs (first drops "
+        f"{len(repairs[0].drop) if repairs else 0}) in {end - start:.2f} s"
     )
     if repairs:
         print(f"    first repair: {repairs[0].suggestion[:150]}")

@@ -71,22 +71,36 @@ class _Oracle:
         return None, []
 
 
-def counting_conflict(inst: Instance) -> list[str] | None:
-    """A conflict the arithmetic proves: more KSBs need a set of modules than it has room for.
+@dataclass(frozen=True)
+class Shortage:
+    """More KSBs need a set of modules than it has room for: the arithmetic's proof."""
 
-    For each coverage scope and each set T of scope modules that is exactly where
-    some KSB can be evidenced, the KSBs that can only go to T need room(T) places
-    at least. The conflict is capacity of T, plus coverage (and, where T is not the
-    whole scope, assessability) of room(T) + 1 of those KSBs.
+    groups: list[str]
+    modules: tuple[int, ...]
+    need: int
+    room: int
+
+
+def shortage(inst: Instance) -> Shortage | None:
+    """The smallest counting conflict, if there is one.
+
+    For each coverage scope: the KSBs against the room of all its modules (conflict:
+    capacity of every scope module and coverage of room + 1 KSBs). And for each set T
+    of scope modules that is exactly where some KSBs can be evidenced: those KSBs
+    against room(T) (conflict: capacity of T, coverage and assessability of room(T) + 1
+    of them). Taking only KSBs whose evidencing modules are exactly T keeps the set
+    irreducible: without any one capacity group, every chosen KSB could go to that
+    module; without a coverage or assessability group, one KSB fewer needs T.
     """
-    best: list[str] | None = None
+    best: Shortage | None = None
     for scope in inst.scopes:
-        members = set(scope.modules)
+        members = frozenset(scope.modules)
         where = {k: frozenset(j for j in members if inst.assessable[k][j]) for k in inst.K}
-        candidates = {frozenset(members)} | set(where.values())
+        candidates = {members} | set(where.values())
         for t in sorted(candidates, key=lambda s: (len(s), sorted(s))):
             room = sum(min(inst.capacity[j], len(inst.ksbs)) for j in t)
-            bound = [k for k in inst.K if where[k] <= t]
+            exact = [k for k in inst.K if where[k] == t]
+            bound = list(inst.K) if t == members else exact
             if len(bound) <= room:
                 continue
             chosen = bound[: room + 1]
@@ -94,9 +108,43 @@ def counting_conflict(inst: Instance) -> list[str] | None:
             groups += [coverage.group_id(inst, k) for k in chosen]
             if t != members:
                 groups += [assessability.group_id(inst, k) for k in chosen]
-            if best is None or len(groups) < len(best):
-                best = groups
+            if best is None or len(groups) < len(best.groups):
+                best = Shortage(groups, tuple(sorted(t)), len(bound), room)
     return best
+
+
+def counting_conflict(inst: Instance) -> list[str] | None:
+    """The groups of the smallest counting conflict, or None."""
+    found = shortage(inst)
+    return found.groups if found is not None else None
+
+
+def shortage_repairs(
+    inst: Instance, found: Shortage, seed: int = 0, time_limit: float = 30.0
+) -> list[Repair]:
+    """Raise one module's room by the shortfall, where a solve confirms that suffices.
+
+    One group is the fewest any repair can drop (the scenario is infeasible), and no
+    single module's room can grow by less than the shortfall, so the first repair found
+    is the smallest in groups and in amount.
+    """
+    short = found.need - found.room
+    reach = {j: sum(1 for k in inst.K if inst.assessable[k][j]) for j in found.modules}
+    order = sorted(found.modules, key=lambda j: (-reach[j], -inst.capacity[j], j))
+    repairs: list[Repair] = []
+    for j in order[: MAX_REPAIRS + 3]:
+        trial = inst.scenario.model_copy(deep=True)
+        module = trial.programme.modules[j]
+        module.max_ksbs = inst.capacity[j] + short
+        solver = _one_worker(seed, min(time_limit, ALTERNATIVE_TIME))
+        status = solver.solve(build(Instance(trial)).model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        group = Group(capacity.group_id(inst, j), "capacity", modules=(j,))
+        repairs.append(Repair([group.id], capacity.suggest(inst, group, short, set())))
+        if len(repairs) == MAX_REPAIRS:
+            break
+    return repairs
 
 
 def _shrink(oracle: _Oracle, groups: list[str]) -> list[str]:
@@ -319,6 +367,13 @@ def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
 
 def explain(inst: Instance, settings: SolverSettings) -> Explanation:
     seed, limit = settings.seed, settings.time_limit
-    conflict = find_conflict(inst, seed, limit)
-    repairs = find_repairs(inst, seed, limit, conflict)
+    found = shortage(inst)
+    if found is not None:
+        conflict = found.groups
+        repairs = shortage_repairs(inst, found, seed, limit)
+        if not repairs:
+            repairs = find_repairs(inst, seed, limit, conflict)
+    else:
+        conflict = find_conflict(inst, seed, limit)
+        repairs = find_repairs(inst, seed, limit, conflict)
     return Explanation(conflict, repairs, sentences(inst, conflict, repairs))
