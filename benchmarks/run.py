@@ -99,6 +99,30 @@ def bench_explain(std: Standard) -> None:
         print(f"    first repair: {repairs[0].suggestion[:150]}")
 
 
+def bench_locks(std: Standard) -> None:
+    """A conflict no arithmetic catches: locks that ask for more modules than allowed."""
+    methods = [["practical", "exam"], ["project"], ["portfolio", "written"]]
+    data = programme(std, 0.6, methods)
+    knowledge = [k.code for k in std.ksbs if k.kind == "knowledge"][:4]
+    data["locks"] = [
+        {"ksb": code, "module": f"M{j:02d}"} for code in knowledge for j in (1, 6, 12)
+    ]
+    scen = Scenario.model_validate(data)
+    inst = Instance(scen)
+    from optimiser.model import build
+
+    groups = len(build(inst).groups)
+    start = time.perf_counter()
+    report = explain(inst, SolverSettings(time_limit=60))
+    end = time.perf_counter()
+    print(
+        f"(b') {std.reference}: {groups} groups, locks against duplication: conflict "
+        f"{report.conflict}, first repair drops {len(report.repairs[0].drop)} groups, "
+        f"{len(report.repairs)} repairs, in {end - start:.2f} s"
+    )
+    print(f"    {report.repairs[0].suggestion[:160]}")
+
+
 def bench_counting(std: Standard) -> None:
     methods = [["practical", "exam"], ["project"], ["portfolio", "written"]]
     data = programme(std, 0.4, methods)
@@ -155,6 +179,7 @@ def main() -> None:
         print(f"skipped (b), (c), (d): no standards folder at {STANDARDS}")
         return
     bench_explain(std)
+    bench_locks(std)
     bench_counting(std)
     bench_revise(std)
 
