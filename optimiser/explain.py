@@ -278,18 +278,39 @@ def _next_repair(
         return None
     drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
     pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
-    parts = []
+    items = []
     for g in drop:
         gv = b.vars[g]
         slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
-        group = b.groups[g]
-        parts.append(BY_NAME[group.family].suggest(inst, group, slack, pairs))
-    return Repair(drop=drop, suggestion="; ".join(parts))
+        items.append((b.groups[g], slack))
+    return Repair(drop=drop, suggestion=suggestion(inst, items, pairs))
+
+
+def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[int, int]]) -> str:
+    """One sentence per change; changes of the same shape are said once for all their KSBs.
+
+    "allow K1 and K2 in a third module" rather than the same advice twice; "add a
+    practical assessment to M1 so that it can evidence S2 and S3" likewise.
+    """
+    parts: list[str] = []
+    same: dict[str, list[str]] = {}
+    for group, slack in items:
+        text = BY_NAME[group.family].suggest(inst, group, slack, pairs)
+        if group.family in ("duplication", "assessability") and group.ksbs:
+            code = inst.ksbs[group.ksbs[0]].code
+            shape = text.replace(code, "{}", 1)
+            if shape not in same:
+                parts.append(shape)
+            same.setdefault(shape, []).append(code)
+        else:
+            parts.append(text)
+    return "; ".join(p.replace("{}", codes(same[p]), 1) if p in same else p for p in parts)
 
 
 def _amounts(b: Builder) -> object:
     """Second-stage cost: slack amounts, placements without evidence, dropped coverage/locks."""
     terms = []
+    unevidenced: dict[int, list[object]] = {}
     for g, gv in b.vars.items():
         if gv.slack is not None and gv.slack_cost:
             terms.append(gv.slack_cost * gv.slack)
@@ -299,6 +320,14 @@ def _amounts(b: Builder) -> object:
         if group.family == "assessability":
             (k,) = group.ksbs
             terms.extend(b.x[k][j] for j in group.modules)
+            for j in group.modules:
+                unevidenced.setdefault(j, []).append(b.x[k][j])
+    # a new assessment method in one module beats one in each of several modules
+    for j, xs in unevidenced.items():
+        needs = b.model.new_bool_var(f"needs_method[{b.inst.modules[j].code}]")
+        for x in xs:
+            b.model.add(needs >= x)
+        terms.append(10 * needs)
     return sum(terms)
 
 
@@ -342,18 +371,14 @@ def _counting_words(inst: Instance, groups: list[Group]) -> list[str]:
     where = set(mods)
     bound = [k for k in inst.K if {j for j in scope.modules if inst.assessable[k][j]} <= where]
     names = codes([inst.ksbs[k].code for k in bound], limit=10)
-    methods = sorted(
-        {
-            m
-            for j in mods
-            for m in inst.modules[j].assessments
-            if any(inst.evidencing_methods(k, j) for k in bound)
-        }
-    )
+    methods = sorted({m for j in mods for k in bound for m in inst.evidencing_methods(k, j)})
+    said = codes([m.replace("_", " ") for m in methods]).replace(" and ", " or ")
+    which = "module" if len(mods) == 1 else "modules"
     return [
-        f"{len(bound)} KSBs ({names}) can only be evidenced in {mod_names}, the modules "
-        f"every student takes with {codes([m.replace('_', ' ') for m in methods])} "
-        f"assessment; those have room for {room}, {len(bound) - room} short.",
+        f"{len(bound)} KSBs ({names}) can only be evidenced in {mod_names}, the {which} "
+        f"every student takes with {said} assessment that can evidence them; "
+        f"{'it has' if len(mods) == 1 else 'they have'} room for {room}, "
+        f"{len(bound) - room} short.",
         "Other modules cannot take them: their assessments (for example exams or written "
         "work) cannot evidence a skill or behaviour, or the KSB names the methods it needs.",
     ]
@@ -383,6 +408,13 @@ def explain(inst: Instance, settings: SolverSettings) -> Explanation:
         repairs = shortage_repairs(inst, found, seed, limit)
         if not repairs:
             repairs = find_repairs(inst, seed, limit, conflict)
+        while len(repairs) < MAX_REPAIRS:  # other kinds of fix, e.g. assessment methods
+            other = _next_repair(
+                inst, [r.drop for r in repairs], seed, min(limit, ALTERNATIVE_TIME)
+            )
+            if other is None:
+                break
+            repairs.append(other)
     else:
         conflict = find_conflict(inst, seed, limit)
         repairs = find_repairs(inst, seed, limit, conflict)
