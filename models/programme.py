@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from models.base import Strict
-from models.standard import Code, _no_duplicates
+from models.base import Strict, no_duplicates
+from models.standard import Code
 
 
 class Module(Strict):
@@ -43,7 +43,7 @@ class Programme(Strict):
     def _codes(self) -> "Programme":
         if not self.modules:
             raise ValueError("the programme has no modules")
-        _no_duplicates([m.code for m in self.modules], "module")
+        no_duplicates([m.code for m in self.modules], "module", "modules")
         return self
 
     @property

@@ -1,9 +1,8 @@
 """A scenario: standard + programme + rules (+ locks and an existing mapping)."""
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
-from models.base import Strict
+from models.base import Strict, place_error
 from models.programme import Programme
 from models.rules import Rules
 from models.standard import Code, Standard
@@ -15,11 +14,6 @@ class Lock(Strict):
     ksb: Code
     module: Code
     mapped: bool = True
-
-
-def place_error(path: str, message: str) -> PydanticCustomError:
-    """An input error at a key path the validator knows better than pydantic does."""
-    return PydanticCustomError("htq_place", "{message}", {"path": path, "message": message})
 
 
 class Scenario(Strict):
@@ -54,7 +48,15 @@ class Scenario(Strict):
                         f"unknown assessment method {method!r} for {ksb.code}; "
                         f"known methods: {known}",
                     )
+        wanted: dict[tuple[str, str], tuple[int, bool]] = {}
         for i, lock in enumerate(self.locks):
+            first = wanted.setdefault((lock.ksb, lock.module), (i, lock.mapped))
+            if first[1] != lock.mapped:
+                raise place_error(
+                    f"locks[{i}]",
+                    f"lock of {lock.ksb} {'into' if lock.mapped else 'out of'} {lock.module} "
+                    f"contradicts locks[{first[0]}]",
+                )
             if lock.ksb not in ksbs:
                 raise place_error(f"locks[{i}].ksb", f"lock names unknown KSB {lock.ksb!r}")
             if lock.module not in modules:

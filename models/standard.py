@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.base import Strict
+from models.base import Strict, no_duplicates, place_error
 from models.rules import Kind
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -62,14 +62,14 @@ class Standard(Strict):
     def _codes_and_links(self) -> "Standard":
         if not self.ksbs:
             raise ValueError("the standard has no KSBs")
-        _no_duplicates([k.code for k in self.ksbs], "KSB")
-        _no_duplicates([d.code for d in self.duties], "duty")
+        no_duplicates([k.code for k in self.ksbs], "KSB", "ksbs")
+        no_duplicates([d.code for d in self.duties], "duty", "duties")
         known = {k.code for k in self.ksbs}
         for i, duty in enumerate(self.duties):
             for j, code in enumerate(duty.ksbs):
                 if code not in known:
-                    raise ValueError(
-                        f"duties[{i}].ksbs[{j}]: duty {duty.code} names unknown KSB {code!r}"
+                    raise place_error(
+                        f"duties[{i}].ksbs[{j}]", f"duty {duty.code} names unknown KSB {code!r}"
                     )
         return self
 
@@ -78,11 +78,3 @@ class Standard(Strict):
             if k.code == code:
                 return k
         raise KeyError(code)
-
-
-def _no_duplicates(codes: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"duplicate {what} code {code!r}")
-        seen.add(code)

@@ -187,19 +187,19 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
     (
         "duplicate-ksb",
         _append("standard", "ksbs", value={"code": "S1"}),
-        "standard",
+        "standard.ksbs[3].code",
         "duplicate KSB code 'S1'",
     ),
     (
         "duplicate-module",
         _set("programme", "modules", 1, "code", value="M1"),
-        "programme",
+        "programme.modules[1].code",
         "duplicate module code 'M1'",
     ),
     (
         "duplicate-duty",
         _append("standard", "duties", value={"code": "D1"}),
-        "standard",
+        "standard.duties[1].code",
         "duplicate duty code 'D1'",
     ),
     ("empty-ksb-code", _set("standard", "ksbs", 0, "code", value=""), "standard.ksbs[0].code", ""),
@@ -214,6 +214,15 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
         _set("locks", value=[{"ksb": "K9", "module": "M1"}]),
         "locks[0].ksb",
         "K9",
+    ),
+    (
+        "contradictory-locks",
+        _set(
+            "locks",
+            value=[{"ksb": "K1", "module": "M1"}, {"ksb": "K1", "module": "M1", "mapped": False}],
+        ),
+        "locks[1]",
+        "contradicts locks[0]",
     ),
     (
         "lock-unknown-module",
@@ -231,8 +240,8 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
     (
         "duty-unknown-ksb",
         _append("standard", "duties", value={"code": "D2", "ksbs": ["K9"]}),
-        "standard",
-        "duties[1].ksbs[0]",
+        "standard.duties[1].ksbs[0]",
+        "unknown KSB 'K9'",
     ),
     ("level-six", _set(*MODULE0, "level", value=6), "programme.modules[0].level", "4 or 5"),
     ("level-three", _set(*MODULE0, "level", value=3), "programme.modules[0].level", "4 or 5"),

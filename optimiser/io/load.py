@@ -74,7 +74,7 @@ def scenario_from_data(data: Any, path: Path) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _translate(exc, path, std_file) from None
+        raise translate_validation(exc, path, std_file) from None
 
 
 def read_standard_data(path: Path) -> Any:
@@ -94,7 +94,7 @@ def load_standard(path: str | Path) -> Standard:
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
-        raise _translate(exc, path, None, prefix="") from None
+        raise translate_validation(exc, path, None, prefix="") from None
 
 
 def format_loc(loc: tuple[int | str, ...]) -> str:
@@ -134,14 +134,16 @@ def _message(err: Any) -> str:
     return f"{err['msg']} (got {shown})"
 
 
-def _translate(
+def translate_validation(
     exc: ValidationError, path: Path, std_file: Path | None, prefix: str = ""
 ) -> InputError:
     errors: list[InputError] = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         if err["type"] == "htq_place":
-            place = err["ctx"]["path"]
+            inner = err["ctx"]["path"]
+            outer = format_loc(loc)
+            place = f"{outer}.{inner}" if outer and not inner.startswith("[") else outer + inner
             message = err["ctx"]["message"]
         else:
             if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):

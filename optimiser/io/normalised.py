@@ -18,17 +18,15 @@ input error. Whitespace inside texts is normalised (runs collapse to one space).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from models import Standard
-from optimiser.errors import InputError
-from optimiser.io.load import format_loc
+from optimiser.errors import InputError, InputErrors
+from optimiser.io.load import translate_validation
 
-_LOCATED = re.compile(r"^((?:ksbs|duties)\[\d+\][\w.\[\]]*): (.*)$", re.DOTALL)
 _KINDS = ("knowledge", "skill", "behaviour")
 
 
@@ -64,17 +62,9 @@ def read_normalised_standard(path: str | Path) -> Standard:
     try:
         standard = Standard.model_validate(out)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):
-            loc = loc[:-1]
-        message = str(err["msg"]).removeprefix("Value error, ")
-        place = format_loc(loc)
-        # The standard's own checks name the place at the start of the message.
-        located = _LOCATED.match(message)
-        if not place and located:
-            place, message = located.group(1), located.group(2)
-        raise InputError(file, place, message) from None
+        found = translate_validation(exc, path, None)
+        first = found.errors[0] if isinstance(found, InputErrors) else found
+        raise InputError(file, first.place, first.message) from None
     _check_counts(file, data, standard)
     return standard
 
