@@ -250,7 +250,10 @@ def _figures(
         "workers": settings.workers,
     }
     if solver is not None:
-        out["bound"] = round(solver.best_objective_bound)
+        bound = solver.best_objective_bound
+        out["bound"] = round(bound)
+        value = solver.objective_value
+        out["gap"] = round((value - bound) / value, 4) if value else 0.0
     return out
 
 

@@ -14,7 +14,10 @@ from optimiser.revise import Revision
 
 STATUS_WORDS = {
     SolveStatus.OPTIMAL: "a mapping was found and proved best by the objective",
-    SolveStatus.FEASIBLE: "a mapping was found (the time limit stopped the proof that it is best)",
+    SolveStatus.FEASIBLE: (
+        "a mapping was found; its quality is within the reported gap of the best possible "
+        "(not proved best)"
+    ),
     SolveStatus.INFEASIBLE: "no mapping satisfies every rule",
     SolveStatus.UNKNOWN: "no answer within the time limit",
 }
@@ -64,9 +67,11 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
         for i, repair in enumerate(result.repairs or [], 1):
             console.print(f"Repair {i}: drop {_short(repair.drop)}")
     solver = result.solver
+    gap = solver.get("gap")
+    shown_gap = f", quality gap {100 * gap:.2f} %" if gap else ""
     console.print(
         f"[dim]Solved in {solver.get('wall_s', 0)} s (seed {solver.get('seed')}, "
-        f"{solver.get('workers')} worker(s))[/dim]"
+        f"{solver.get('workers')} worker(s){shown_gap})[/dim]"
     )
 
 
