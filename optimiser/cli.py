@@ -43,6 +43,9 @@ JsonOpt = Annotated[
 TimeOpt = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the solver.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the Excel workbook (.xlsx).")
+]
 
 
 def _console(json_to: str | None) -> Console:
@@ -94,9 +97,7 @@ def _write_workbook(scenario: Any, result: Result, out: Path) -> None:
 @app.command("solve")
 def solve_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .json or .xlsx).")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the mapping workbook (.xlsx).")
-    ] = None,
+    output: OutOpt = None,
     json_to: JsonOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
@@ -139,18 +140,12 @@ def check_cmd(
     raise typer.Exit(0 if result.ok else 1)
 
 
-def main() -> None:
-    app()
-
-
 # --- what-if and change impact ------------------------------------------------------
 @app.command("revise")
 def revise_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario whose `mapping` is the baseline.")],
     standard: Annotated[Path, typer.Option("--standard", help="The revised standard.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx).")
-    ] = None,
+    output: OutOpt = None,
     json_to: JsonOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
@@ -178,9 +173,7 @@ def revise_cmd(
 def impact_cmd(
     before: Annotated[Path, typer.Argument(help="Scenario before the change (with mapping).")],
     after: Annotated[Path, typer.Argument(help="Scenario after the change (with mapping).")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx).")
-    ] = None,
+    output: OutOpt = None,
     json_to: JsonOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
@@ -334,3 +327,7 @@ def match_cmd(
             )
         console.print(view)
     write_json({"ranking": [m.to_json() for m in ranked]}, json_to)
+
+
+def main() -> None:
+    app()
