@@ -27,7 +27,7 @@ from optimiser.solve import SolverSettings
 
 MAX_REPAIRS = 3
 #: Alternatives to the first repair are a courtesy: each gets at most this much time.
-ALTERNATIVE_TIME = 2.0
+ALTERNATIVE_TIME = 1.0
 #: The second stage (smallest amounts for the fewest groups) may stop early: any
 #: solution it has is still a valid repair of proved-minimal size.
 AMOUNT_TIME = 3.0
@@ -84,33 +84,72 @@ class Shortage:
 def shortage(inst: Instance) -> Shortage | None:
     """The smallest counting conflict, if there is one.
 
-    For each coverage scope: the KSBs against the room of all its modules (conflict:
+    For each coverage scope: every KSB against the room of all its modules (conflict:
     capacity of every scope module and coverage of room + 1 KSBs). And for each set T
-    of scope modules that is exactly where some KSBs can be evidenced: those KSBs
-    against room(T) (conflict: capacity of T, coverage and assessability of room(T) + 1
-    of them). Taking only KSBs whose evidencing modules are exactly T keeps the set
-    irreducible: without any one capacity group, every chosen KSB could go to that
-    module; without a coverage or assessability group, one KSB fewer needs T.
+    of scope modules that is where some KSBs can be evidenced (or a union of two such
+    sets): the KSBs that can only be evidenced inside T against room(T) (conflict:
+    capacity of T, coverage and assessability of room(T) + 1 of them, the most flexible
+    first). A small matching check confirms the set is irreducible before it is used:
+    with any one module's room unlimited, or with any one KSB fewer, the rest fit.
     """
     best: Shortage | None = None
+    n = len(inst.ksbs)
     for scope in inst.scopes:
         members = frozenset(scope.modules)
         where = {k: frozenset(j for j in members if inst.assessable[k][j]) for k in inst.K}
-        candidates = {members} | set(where.values())
+        exact = set(where.values())
+        candidates = {members} | exact | {a | b for a in exact for b in exact}
         for t in sorted(candidates, key=lambda s: (len(s), sorted(s))):
-            room = sum(min(inst.capacity[j], len(inst.ksbs)) for j in t)
-            exact = [k for k in inst.K if where[k] == t]
-            bound = list(inst.K) if t == members else exact
+            room = sum(min(inst.capacity[j], n) for j in t)
+            if t == members:
+                bound = list(inst.K)
+                sets = {k: t for k in bound}  # without assessability, any module will do
+            else:
+                bound = [k for k in inst.K if where[k] <= t]
+                sets = where
             if len(bound) <= room:
                 continue
-            chosen = bound[: room + 1]
+            chosen = sorted(bound, key=lambda k: (-len(sets[k]), k))[: room + 1]
+            caps = {j: min(inst.capacity[j], n) for j in t}
+            if not _irreducible([sets[k] for k in chosen], caps):
+                continue
             groups = [capacity.group_id(inst, j) for j in sorted(t)]
-            groups += [coverage.group_id(inst, k) for k in chosen]
+            groups += [coverage.group_id(inst, k) for k in sorted(chosen)]
             if t != members:
-                groups += [assessability.group_id(inst, k) for k in chosen]
+                groups += [assessability.group_id(inst, k) for k in sorted(chosen)]
             if best is None or len(groups) < len(best.groups):
                 best = Shortage(groups, tuple(sorted(t)), len(bound), room)
     return best
+
+
+def _irreducible(sets: list[frozenset[int]], caps: dict[int, int]) -> bool:
+    """Each KSB fewer, or each module unlimited, lets the rest fit (b-matching)."""
+    unlimited = len(sets)
+    for j in caps:
+        if not _fits(sets, {**caps, j: unlimited}):
+            return False
+    return all(_fits(sets[:i] + sets[i + 1 :], caps) for i in range(len(sets)))
+
+
+def _fits(sets: list[frozenset[int]], caps: dict[int, int]) -> bool:
+    """Can every item go to one of its modules within the modules' capacities?"""
+    held: dict[int, list[int]] = {j: [] for j in caps}
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j in sorted(sets[i]):
+            if j in seen:
+                continue
+            seen.add(j)
+            if len(held[j]) < caps[j]:
+                held[j].append(i)
+                return True
+            for pos, other in enumerate(held[j]):
+                if place(other, seen):
+                    held[j][pos] = i
+                    return True
+        return False
+
+    return all(place(i, set()) for i in range(len(sets)))
 
 
 def counting_conflict(inst: Instance) -> list[str] | None:

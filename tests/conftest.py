@@ -215,15 +215,16 @@ def scenarios(
         "max_level_percent": draw(st.sampled_from([70, 100, 60, 50])),
         "spiral": {"min": spiral_min, "max": spiral_min + draw(st.integers(0, 2))},
     }
-    locks = []
+    locks: list[dict[str, Any]] = []
     for _ in range(draw(st.integers(0, 2))):
-        locks.append(
-            {
-                "ksb": draw(st.sampled_from(codes)),
-                "module": draw(st.sampled_from(mod_codes)),
-                "mapped": draw(st.booleans()),
-            }
-        )
+        lock = {
+            "ksb": draw(st.sampled_from(codes)),
+            "module": draw(st.sampled_from(mod_codes)),
+            "mapped": draw(st.booleans()),
+        }
+        # two locks of one cell must agree (contradicting ones are bad input)
+        if not any((o["ksb"], o["module"]) == (lock["ksb"], lock["module"]) for o in locks):
+            locks.append(lock)
     mapping = None
     if with_baseline:
         mapping = {
