@@ -288,6 +288,8 @@ class _Report:
             set_text(ws.cell(row, 2), KIND_LABEL.get(k.kind_, k.kind_))
             set_text(ws.cell(row, 3), k.text or None)
             ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+            for c in (1, 2):
+                ws.cell(row, c).alignment = Alignment(vertical="top")
             if spiral:
                 for c in (1, 2, 3):
                     ws.cell(row, c).fill = SPIRAL_FILL
