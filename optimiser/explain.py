@@ -267,7 +267,8 @@ def find_repairs(
     for _ in range(MAX_REPAIRS):
         budget = time_limit if not repairs else min(time_limit, ALTERNATIVE_TIME)
         forced = single if not repairs else None
-        repair = _next_repair(inst, blocked, seed, budget, forced, conflict)
+        avoid = frozenset(m for r in repairs for m in r.new_methods)
+        repair = _next_repair(inst, blocked, seed, budget, forced, conflict, avoid)
         if repair is None:
             break
         repairs.append(repair)
@@ -282,6 +283,7 @@ def _next_repair(
     time_limit: float,
     single: str | None = None,
     conflict: list[str] | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> Repair | None:
     """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
 
@@ -293,6 +295,12 @@ def _next_repair(
     lits = {g: b.lit(g) for g in b.groups}
     for drop in blocked:
         model.add(sum(lits[g] for g in drop) >= 1)
+    for group in b.groups.values():  # an alternative adds methods to other modules
+        if group.family == "assessability":
+            (k,) = group.ksbs
+            for j in group.modules:
+                if inst.modules[j].code in avoid:
+                    model.add(b.x[k][j] == 0)
     dropped = sum(1 - lit for lit in lits.values())
     if conflict:
         model.add(sum(1 - lits[g] for g in conflict) >= 1)  # a repair breaks every conflict
@@ -322,7 +330,18 @@ def _next_repair(
         gv = b.vars[g]
         slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
         items.append((b.groups[g], slack))
-    return Repair(drop=drop, suggestion=suggestion(inst, items, pairs))
+    gaining = tuple(
+        sorted(
+            {
+                inst.modules[j].code
+                for g in drop
+                if b.groups[g].family == "assessability"
+                for j in b.groups[g].modules
+                if (b.groups[g].ksbs[0], j) in pairs
+            }
+        )
+    )
+    return Repair(drop, suggestion(inst, items, pairs), gaining)
 
 
 def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[int, int]]) -> str:
@@ -448,9 +467,10 @@ def explain(inst: Instance, settings: SolverSettings) -> Explanation:
         if not repairs:
             repairs = find_repairs(inst, seed, limit, conflict)
         while len(repairs) < MAX_REPAIRS:  # other kinds of fix, e.g. assessment methods
-            other = _next_repair(
-                inst, [r.drop for r in repairs], seed, min(limit, ALTERNATIVE_TIME)
-            )
+            avoid = frozenset(m for r in repairs for m in r.new_methods)
+            blocked = [r.drop for r in repairs]
+            budget = min(limit, ALTERNATIVE_TIME)
+            other = _next_repair(inst, blocked, seed, budget, None, conflict, avoid)
             if other is None:
                 break
             repairs.append(other)

@@ -20,6 +20,9 @@ class Repair:
 
     drop: list[str]
     suggestion: str
+    #: modules this repair gives a new assessment method (not in the JSON: lets the next
+    #: alternative look elsewhere)
+    new_methods: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"drop": list(self.drop), "suggestion": self.suggestion}

@@ -16,7 +16,13 @@ The relevance model, step by step:
 4. Neighbour smoothing. A KSB also borrows a share of the scores of the KSBs whose texts are
    closest to its own (co-occurrence among KSB texts), so a KSB written in different words
    from every module still lands near its topical siblings.
-5. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
+5. Semantic backend (optional, the `semantic` extra). With `backend="semantic"` (or the
+   environment variable HTQ_FIT_BACKEND=semantic) every text is also embedded by a small
+   sentence-embedding model, and the embedding is appended to its TF-IDF vector with weight
+   `semantic_weight` (the cosine becomes a weighted sum of the word and embedding cosines).
+   Feedback and smoothing then run on the joint vectors, so paraphrases with no word in
+   common still meet. The default backend is lexical.
+6. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
    a theme of one side that appears word for word in the other's text scores at least 0.75.
 
 Scores are in [0, 1]. Modules with no text (no title, description, outcomes or themes) score 0
@@ -27,10 +33,13 @@ and `FitMatrix.active` is False.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import os
+
 import numpy as np
 from numpy.typing import NDArray
 
 from models import KSB, Module
+from optimiser.fit import semantic
 from optimiser.fit.text import Token, tokens
 
 FloatMatrix = NDArray[np.float64]
@@ -39,6 +48,10 @@ FloatMatrix = NDArray[np.float64]
 SHARED_THEME = 1.0
 #: Lowest score of a pair where one side's theme appears word for word in the other's text.
 THEME_IN_TEXT = 0.75
+#: The fit backends: "lexical" (the default) and "semantic" (needs the `semantic` extra).
+BACKENDS = ("lexical", "semantic")
+#: Environment variable choosing the backend where `fit_matrix` is not told one.
+BACKEND_ENV = "HTQ_FIT_BACKEND"
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class FitParams:
     feedback_mix: float = 0.5  # share of the feedback scores in the result (rest: direct)
     neighbours: int = 10  # KSB neighbours used for smoothing
     neighbour_weight: float = 0.3  # share borrowed from the neighbours (convex mix)
+    semantic_weight: float = 0.3  # share of the embedding cosine (semantic backend only)
 
 
 @dataclass
@@ -227,11 +241,37 @@ def _smooth(s: FloatMatrix, k: FloatMatrix, p: FitParams) -> tuple[FloatMatrix, 
     return mixed, weights
 
 
+def resolve_backend(backend: str | None = None) -> str:
+    """The backend to use: `backend`, else $HTQ_FIT_BACKEND, else "lexical"."""
+    name = (backend or os.environ.get(BACKEND_ENV) or "lexical").strip().lower()
+    if name not in BACKENDS:
+        raise ValueError(f"unknown fit backend {name!r}: choose one of {', '.join(BACKENDS)}")
+    return name
+
+
+def _with_embeddings(
+    vectors: FloatMatrix, texts: list[str], present: list[bool], weight: float
+) -> FloatMatrix:
+    """TF-IDF rows joined with sentence embeddings, so a cosine mixes the two by `weight`."""
+    emb = semantic.embed([t if ok else "" for t, ok in zip(texts, present, strict=True)])
+    joint: FloatMatrix = np.hstack([np.sqrt(1.0 - weight) * vectors, np.sqrt(weight) * emb])
+    return _unit_rows(joint)
+
+
 def fit_matrix(
-    ksbs: list[KSB], modules: list[Module], params: FitParams | None = None
+    ksbs: list[KSB],
+    modules: list[Module],
+    params: FitParams | None = None,
+    backend: str | None = None,
 ) -> FitMatrix:
-    """Score every (KSB, module) pair by how well the module's text supports the KSB."""
+    """Score every (KSB, module) pair by how well the module's text supports the KSB.
+
+    `backend` is "lexical" or "semantic" (see the module notes); by default it is read from
+    $HTQ_FIT_BACKEND and is otherwise lexical. The semantic backend raises RuntimeError where
+    its extra is not installed.
+    """
     p = params or FitParams()
+    mode = resolve_backend(backend)
     kdocs = [_doc(_ksb_parts(k), p.prefix) for k in ksbs]
     mdocs = [_doc(_module_parts(m), p.prefix) for m in modules]
     nk, nm = len(ksbs), len(modules)
@@ -243,6 +283,11 @@ def fit_matrix(
         return FitMatrix([k.code for k in ksbs], [m.code for m in modules], scores, {}, centrality)
 
     vectors, vocab, idf = _tfidf(kdocs + [mdocs[j] for j in live])
+    if mode == "semantic" and p.semantic_weight > 0:
+        texts = [". ".join(_ksb_parts(k)) for k in ksbs]
+        texts += [". ".join(_module_parts(modules[j])) for j in live]
+        present = [bool(d.terms) for d in kdocs] + [True] * len(live)
+        vectors = _with_embeddings(vectors, texts, present, min(p.semantic_weight, 1.0))
     kvec, mvec = vectors[:nk], vectors[nk:]
     direct = kvec @ mvec.T
     fed = _feedback(direct, kvec, mvec, p)
