@@ -9,7 +9,10 @@ module's duty links it. KSBs that no duty links are left out of the count.
 Levels 2 and 3 are the benchmark set; levels 4 and above are reported separately as a held-out
 check of how the method generalises. The standards are read at run time and never copied.
 
-Run: .venv/bin/python benchmarks/fit_duties.py [STANDARDS_DIR] [--ablation]
+With --semantic the same is run with the semantic backend too (the `semantic` extra; it is
+reported as skipped where the extra is not installed).
+
+Run: .venv/bin/python benchmarks/fit_duties.py [STANDARDS_DIR] [--ablation] [--semantic]
 """
 
 import json
@@ -24,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from models import KSB, Module  # noqa: E402
-from optimiser.fit import FitParams, fit_matrix  # noqa: E402
+from optimiser.fit import FitParams, fit_matrix, semantic  # noqa: E402
 
 STANDARDS = Path(
     os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
@@ -62,8 +65,8 @@ def load_cases(folder: Path) -> list[Case]:
     return cases
 
 
-def accuracy(case: Case, params: FitParams) -> float:
-    fit = fit_matrix(case.ksbs, case.modules, params)
+def accuracy(case: Case, params: FitParams, backend: str = "lexical") -> float:
+    fit = fit_matrix(case.ksbs, case.modules, params, backend=backend)
     linked = {k for ks in case.links.values() for k in ks}
     right = total = 0
     for ksb in case.ksbs:
@@ -83,14 +86,16 @@ def random_accuracy(case: Case) -> float:
     return statistics.fmean(hits) if hits else 0.0
 
 
-def report(cases: list[Case], params: FitParams, label: str, detail: bool) -> None:
+def report(
+    cases: list[Case], params: FitParams, label: str, detail: bool, backend: str = "lexical"
+) -> None:
     low = [c for c in cases if c.level <= 3]
     high = [c for c in cases if c.level >= 4]
     for name, group in (("level 2-3", low), ("level 4+ (held out)", high)):
         if not group:
             print(f"{label}: {name}: no standards")
             continue
-        accs = [accuracy(c, params) for c in group]
+        accs = [accuracy(c, params, backend) for c in group]
         if detail:
             print(f"\n{name}: {len(group)} standards")
             print(f"  {'standard':<10}{'level':>6}{'KSBs':>6}{'duties':>8}{'random':>8}{'fit':>7}")
@@ -117,6 +122,12 @@ def main(argv: list[str]) -> int:
         return 0
     print("Content fit vs duties: one module per duty, each KSB to its top module.")
     report(cases, FitParams(), "default", detail=True)
+    if "--semantic" in argv:
+        if semantic.available():
+            print("\nSemantic backend (word and sentence-embedding cosines joined):")
+            report(cases, FitParams(), "semantic", detail=True, backend="semantic")
+        else:
+            print(f"\nsemantic backend skipped: {semantic.INSTALL_HINT}")
     if "--ablation" in argv:
         print("\nAblations (mean accuracy):")
         base = FitParams()
@@ -131,6 +142,11 @@ def main(argv: list[str]) -> int:
         }
         for label, params in variants.items():
             report(cases, params, label, detail=False)
+        if "--semantic" in argv and semantic.available():
+            for weight in (0.3, 0.7):
+                label = f"semantic, embedding weight {weight}"
+                params = replace(base, semantic_weight=weight)
+                report(cases, params, label, detail=False, backend="semantic")
     return 0
 
 

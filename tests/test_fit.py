@@ -10,7 +10,17 @@ from types import ModuleType
 import pytest
 
 from models import KSB, Module
-from optimiser.fit import STOP_WORDS, FitParams, fit_matrix, stem, terms, tokens, words
+from optimiser.fit import (
+    STOP_WORDS,
+    FitParams,
+    fit_matrix,
+    resolve_backend,
+    semantic,
+    stem,
+    terms,
+    tokens,
+    words,
+)
 
 STANDARDS = Path(
     os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
@@ -226,6 +236,67 @@ def test_deterministic() -> None:
 def test_plain_params_still_rank_by_text() -> None:
     plain = FitParams(prefix=0, feedback_rounds=0, neighbours=0)
     fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES, plain)
+    assert fit.best("K1") == "M1" and fit.best("K2") == "M2"
+
+
+# --- backends ---------------------------------------------------------------------------
+
+needs_semantic = pytest.mark.skipif(
+    not semantic.available(), reason="the semantic extra is not installed"
+)
+
+
+def test_backend_defaults_to_lexical_and_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HTQ_FIT_BACKEND", raising=False)
+    assert resolve_backend() == "lexical"
+    assert resolve_backend("Semantic") == "semantic"
+    monkeypatch.setenv("HTQ_FIT_BACKEND", "semantic")
+    assert resolve_backend() == "semantic"
+    assert resolve_backend("lexical") == "lexical"
+    with pytest.raises(ValueError, match="unknown fit backend"):
+        resolve_backend("neural")
+
+
+def test_lexical_backend_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HTQ_FIT_BACKEND", raising=False)
+    default = fit_matrix(CORPUS_KSBS, CORPUS_MODULES)
+    lexical = fit_matrix(CORPUS_KSBS, CORPUS_MODULES, backend="lexical")
+    assert default.as_dict() == lexical.as_dict()
+
+
+@pytest.mark.skipif(semantic.available(), reason="the semantic extra is installed")
+def test_semantic_backend_without_its_extra_says_how_to_install() -> None:
+    with pytest.raises(RuntimeError, match="semantic"):
+        fit_matrix(CORPUS_KSBS, CORPUS_MODULES, backend="semantic")
+
+
+@needs_semantic
+def test_semantic_backend_meets_paraphrases() -> None:
+    ksbs = [
+        KSB(code="K1", text="Mending broken timepieces", kind="knowledge"),
+        KSB(code="K2", text="Bookkeeping of invoices and ledgers", kind="knowledge"),
+    ]
+    modules = [
+        module("M1", "Finance", "Accounts payable and receivable"),
+        module("M2", "Horology", "Clock and watch repair"),
+    ]
+    lexical = fit_matrix(ksbs, modules, backend="lexical")
+    assert lexical.score("K1", "M2") == 0.0
+    fit = fit_matrix(ksbs, modules, backend="semantic")
+    assert fit.best("K1") == "M2"
+    assert fit.best("K2") == "M1"
+
+
+@needs_semantic
+def test_semantic_backend_keeps_the_contract() -> None:
+    fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES, backend="semantic")
+    again = fit_matrix(CORPUS_KSBS, CORPUS_MODULES, backend="semantic")
+    for k, row in fit.as_dict().items():
+        assert row == pytest.approx(again.as_dict()[k])
+        assert all(0.0 <= s <= 1.0 for s in row.values())
+        assert row["M4"] == 0.0  # a module with no text still scores nothing
     assert fit.best("K1") == "M1" and fit.best("K2") == "M2"
 
 

@@ -1,14 +1,26 @@
 """Content fit: how well each module's own text supports each KSB (no solver code here).
 
 `fit_matrix(ksbs, modules)` returns a `FitMatrix` with `score`, `why`, `top` and
-`unsupported`; see `optimiser.fit.model` for the relevance model.
+`unsupported`; see `optimiser.fit.model` for the relevance model. The default backend is
+lexical; `backend="semantic"` (or HTQ_FIT_BACKEND=semantic) adds sentence embeddings where the
+`semantic` extra is installed (`optimiser.fit.semantic`).
 """
 
-from optimiser.fit.model import SHARED_THEME, THEME_IN_TEXT, FitMatrix, FitParams, fit_matrix
+from optimiser.fit import semantic
+from optimiser.fit.model import (
+    BACKENDS,
+    SHARED_THEME,
+    THEME_IN_TEXT,
+    FitMatrix,
+    FitParams,
+    fit_matrix,
+    resolve_backend,
+)
 from optimiser.fit.stem import stem
 from optimiser.fit.text import STOP_WORDS, Token, terms, tokens, words
 
 __all__ = [
+    "BACKENDS",
     "SHARED_THEME",
     "STOP_WORDS",
     "THEME_IN_TEXT",
@@ -16,6 +28,8 @@ __all__ = [
     "FitParams",
     "Token",
     "fit_matrix",
+    "resolve_backend",
+    "semantic",
     "stem",
     "terms",
     "tokens",

@@ -30,10 +30,9 @@ for every KSB, and so does a KSB with no text; where no module has text the matr
 and `FitMatrix.active` is False.
 """
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import os
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,7 +64,7 @@ class FitParams:
     feedback_mix: float = 0.5  # share of the feedback scores in the result (rest: direct)
     neighbours: int = 10  # KSB neighbours used for smoothing
     neighbour_weight: float = 0.3  # share borrowed from the neighbours (convex mix)
-    semantic_weight: float = 0.3  # share of the embedding cosine (semantic backend only)
+    semantic_weight: float = 0.5  # share of the embedding cosine (semantic backend only)
 
 
 @dataclass

@@ -38,14 +38,25 @@ def _model() -> Any:
     return package.load_model(device="cpu")
 
 
+#: Embeddings already computed, by text (the model is deterministic on the CPU).
+_CACHE: dict[str, NDArray[np.float64]] = {}
+_CACHE_LIMIT = 50_000
+
+
 def embed(texts: list[str]) -> NDArray[np.float64]:
     """Unit-length sentence embeddings of `texts`, one row each (an empty text gives zeros)."""
-    live = [i for i, t in enumerate(texts) if t.strip()]
     if not texts:
         return np.zeros((0, 0))
     model = _model()
-    out = np.zeros((len(texts), int(model.get_sentence_embedding_dimension())))
-    if live:
-        vectors = model.encode([texts[i] for i in live], batch_size=64, normalize_embeddings=True)
-        out[live] = np.asarray(vectors, dtype=np.float64)
+    dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    out = np.zeros((len(texts), int(dim())))
+    todo = sorted({t for t in texts if t.strip() and t not in _CACHE})
+    if todo:
+        vectors = model.encode(todo, batch_size=64, normalize_embeddings=True)
+        if len(_CACHE) + len(todo) > _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE.update(zip(todo, np.asarray(vectors, dtype=np.float64), strict=True))
+    for i, t in enumerate(texts):
+        if t.strip():
+            out[i] = _CACHE[t]
     return out
