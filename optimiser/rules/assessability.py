@@ -51,8 +51,15 @@ def methods_for(inst: Instance, k: int) -> list[str]:
 
 
 def need_words(inst: Instance, k: int) -> str:
+    """'skill, which only practical, project or ... assessment can evidence'."""
     methods = [m.replace("_", " ") for m in methods_for(inst, k)]
-    return f"{inst.kind(k)} evidenced by {codes(methods, limit=4).replace(' and ', ' or ')}"
+    listed = codes(methods, limit=len(methods) or 1).replace(" and ", " or ")
+    return f"{inst.kind(k)}, which only {listed} assessment can evidence"
+
+
+def methods_of(inst: Instance, j: int) -> str:
+    found = [m.replace("_", " ") for m in inst.modules[j].assessments]
+    return codes(found) if found else "no method"
 
 
 def check(inst: Instance, pairs: Pairs) -> list[Violation]:
@@ -60,12 +67,13 @@ def check(inst: Instance, pairs: Pairs) -> list[Violation]:
     for k in inst.K:
         bad = [j for kk, j in sorted(pairs) if kk == k and not inst.assessable[k][j]]
         if bad:
-            mods = codes([mcode(inst, j) for j in bad])
+            where = "; and to ".join(
+                f"{mcode(inst, j)}, assessed by {methods_of(inst, j)} only" for j in bad
+            )
             out.append(
                 Violation(
                     group_id(inst, k),
-                    f"{kcode(inst, k)} is a {need_words(inst, k)}, but {mods} "
-                    f"{'has' if len(bad) == 1 else 'have'} no such assessment",
+                    f"{kcode(inst, k)} is a {need_words(inst, k)}, but it is mapped to {where}",
                 )
             )
     return out
