@@ -124,6 +124,8 @@ def shortage(inst: Instance) -> Shortage | None:
 
 def _irreducible(sets: list[frozenset[int]], caps: dict[int, int]) -> bool:
     """Each KSB fewer, or each module unlimited, lets the rest fit (b-matching)."""
+    if all(s == frozenset(caps) for s in sets):
+        return True  # any KSB can go to any of the modules: plain counting settles it
     unlimited = len(sets)
     for j in caps:
         if not _fits(sets, {**caps, j: unlimited}):
