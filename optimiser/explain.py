@@ -306,14 +306,17 @@ def _next_repair(
     dropped = sum(1 - lit for lit in lits.values())
     if conflict:
         model.add(sum(1 - lits[g] for g in conflict) >= 1)  # a repair breaks every conflict
+    proved = True
     if single is not None:
         fewest = 1  # proved: the scenario is infeasible, and dropping `single` suffices
         model.add(lits[single] == 0)
     else:
         model.minimize(dropped)
         solver = _one_worker(seed, time_limit)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
+        proved = status == cp_model.OPTIMAL
         fewest = round(solver.objective_value)
         if fewest == 0:
             return None
@@ -343,7 +346,7 @@ def _next_repair(
             }
         )
     )
-    return Repair(drop, suggestion(inst, items, pairs), gaining)
+    return Repair(drop, suggestion(inst, items, pairs), gaining, proved)
 
 
 def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[int, int]]) -> str:
@@ -399,10 +402,14 @@ def sentences(inst: Instance, conflict: list[str], repairs: list[Repair]) -> lis
     out.extend(_counting_words(inst, groups) or _group_words(inst, groups))
     if repairs:
         first = repairs[0]
-        out.append(
-            f"The smallest change that fixes it ({plural(len(first.drop), 'rule')}): "
-            f"{first.suggestion}."
-        )
+        if first.smallest:
+            lead = f"The smallest change that fixes it ({plural(len(first.drop), 'rule')})"
+        else:
+            lead = (
+                f"A change that fixes it ({plural(len(first.drop), 'rule')}; the time limit "
+                "stopped the proof that no smaller one exists)"
+            )
+        out.append(f"{lead}: {first.suggestion}.")
         for other in repairs[1:]:
             out.append(f"Alternatively: {other.suggestion}.")
     return out

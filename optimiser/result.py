@@ -23,6 +23,8 @@ class Repair:
     #: modules this repair gives a new assessment method (not in the JSON: lets the next
     #: alternative look elsewhere)
     new_methods: tuple[str, ...] = ()
+    #: the number of groups dropped is proved the fewest possible
+    smallest: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {"drop": list(self.drop), "suggestion": self.suggestion}
