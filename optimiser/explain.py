@@ -40,13 +40,39 @@ class Explanation:
     sentences: list[str]
 
 
+@dataclass
+class Budget:
+    """Solver time left for one explanation, counted in deterministic time so that an
+    explanation cut short by it is cut at the same point on every run."""
+
+    total: float
+    spent: float = 0.0
+
+    def left(self, cap: float) -> float:
+        return max(min(cap, self.total - self.spent), 0.05)
+
+
+def _solve(
+    model: cp_model.CpModel, seed: int, cap: float, budget: Budget | None = None
+) -> tuple[cp_model.CpSolver, int]:
+    """One-worker solve within `cap` seconds and what is left of `budget`."""
+    solver = _one_worker(seed, budget.left(cap) if budget is not None else cap)
+    status = solver.solve(model)
+    if budget is not None:
+        budget.spent += solver.deterministic_time
+    return solver, status
+
+
 class _Oracle:
     """Answers "can these groups hold together?" on one relaxable model."""
 
-    def __init__(self, inst: Instance, seed: int, time_limit: float) -> None:
+    def __init__(
+        self, inst: Instance, seed: int, time_limit: float, budget: Budget | None = None
+    ) -> None:
         self.b = build(inst, relax=True)
         self.seed = seed
         self.time_limit = time_limit
+        self.budget = budget
         self.by_index = {self.b.lit(g).index: g for g in self.b.groups}
         self.calls = 0
 
@@ -56,8 +82,7 @@ class _Oracle:
         model = self.b.model
         model.clear_assumptions()
         model.add_assumptions([self.b.lit(g) for g in groups])
-        solver = _one_worker(self.seed, self.time_limit)
-        status = solver.solve(model)
+        solver, status = _solve(model, self.seed, self.time_limit, self.budget)
         if status == cp_model.INFEASIBLE:
             wanted = set(groups)
             core = [
@@ -161,7 +186,11 @@ def counting_conflict(inst: Instance) -> list[str] | None:
 
 
 def shortage_repairs(
-    inst: Instance, found: Shortage, seed: int = 0, time_limit: float = 30.0
+    inst: Instance,
+    found: Shortage,
+    seed: int = 0,
+    time_limit: float = 30.0,
+    budget: Budget | None = None,
 ) -> list[Repair]:
     """Raise one module's room by the shortfall, where a solve confirms that suffices.
 
@@ -177,8 +206,8 @@ def shortage_repairs(
         trial = inst.scenario.model_copy(deep=True)
         module = trial.programme.modules[j]
         module.max_ksbs = inst.capacity[j] + short
-        solver = _one_worker(seed, min(time_limit, ALTERNATIVE_TIME))
-        status = solver.solve(build(Instance(trial)).model)
+        cap = min(time_limit, ALTERNATIVE_TIME)
+        _, status = _solve(build(Instance(trial)).model, seed, cap, budget)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         group = Group(capacity.group_id(inst, j), "capacity", modules=(j,))
@@ -214,11 +243,13 @@ def _shrink(oracle: _Oracle, groups: list[str]) -> list[str]:
     return necessary
 
 
-def find_conflict(inst: Instance, seed: int = 0, time_limit: float = 30.0) -> list[str]:
+def find_conflict(
+    inst: Instance, seed: int = 0, time_limit: float = 30.0, budget: Budget | None = None
+) -> list[str]:
     counted = counting_conflict(inst)
     if counted is not None:
         return counted  # an arithmetic proof; the tests re-prove it with the solver
-    oracle = _Oracle(inst, seed, time_limit)
+    oracle = _Oracle(inst, seed, time_limit, budget)
     all_groups = list(oracle.b.groups)
     proved, core = oracle.infeasible(all_groups)
     if not proved:
@@ -240,7 +271,11 @@ def _one_worker(seed: int, time_limit: float) -> cp_model.CpSolver:
 
 
 def single_repair(
-    inst: Instance, conflict: list[str], seed: int = 0, time_limit: float = 30.0
+    inst: Instance,
+    conflict: list[str],
+    seed: int = 0,
+    time_limit: float = 30.0,
+    budget: Budget | None = None,
 ) -> str | None:
     """A group whose removal alone makes the scenario solvable, tried among the conflict.
 
@@ -248,7 +283,7 @@ def single_repair(
     be one-group repairs. Numeric rules (capacity first) are tried first; a yes is a
     plain feasibility solve, usually far quicker than proving the minimum by search.
     """
-    oracle = _Oracle(inst, seed, time_limit)
+    oracle = _Oracle(inst, seed, time_limit, budget)
     everything = list(oracle.b.groups)
     order = {"capacity": 0, "duplication": 1, "level_share": 2, "spiral": 3, "min_load": 4}
     ranked = sorted(conflict, key=lambda g: order.get(oracle.b.groups[g].family, 9))
@@ -261,16 +296,20 @@ def single_repair(
 
 
 def find_repairs(
-    inst: Instance, seed: int = 0, time_limit: float = 30.0, conflict: list[str] | None = None
+    inst: Instance,
+    seed: int = 0,
+    time_limit: float = 30.0,
+    conflict: list[str] | None = None,
+    budget: Budget | None = None,
 ) -> list[Repair]:
     repairs: list[Repair] = []
     blocked: list[list[str]] = []
-    single = single_repair(inst, conflict, seed, time_limit) if conflict else None
+    single = single_repair(inst, conflict, seed, time_limit, budget) if conflict else None
     for _ in range(MAX_REPAIRS):
-        budget = time_limit if not repairs else min(time_limit, ALTERNATIVE_TIME)
+        cap = time_limit if not repairs else min(time_limit, ALTERNATIVE_TIME)
         forced = single if not repairs else None
         avoid = frozenset(m for r in repairs for m in r.new_methods)
-        repair = _next_repair(inst, blocked, seed, budget, forced, conflict, avoid)
+        repair = _next_repair(inst, blocked, seed, cap, forced, conflict, avoid, budget)
         if repair is None:
             break
         repairs.append(repair)
@@ -286,6 +325,7 @@ def _next_repair(
     single: str | None = None,
     conflict: list[str] | None = None,
     avoid: frozenset[str] = frozenset(),
+    budget: Budget | None = None,
 ) -> Repair | None:
     """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
 
@@ -312,8 +352,7 @@ def _next_repair(
         model.add(lits[single] == 0)
     else:
         model.minimize(dropped)
-        solver = _one_worker(seed, time_limit)
-        status = solver.solve(model)
+        solver, status = _solve(model, seed, time_limit, budget)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         proved = status == cp_model.OPTIMAL
@@ -325,8 +364,8 @@ def _next_repair(
     if single is None:
         for lit in lits.values():
             model.add_hint(lit, solver.boolean_value(lit))
-    solver = _one_worker(seed, min(time_limit, AMOUNT_TIME))
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver, status = _solve(model, seed, min(time_limit, AMOUNT_TIME), budget)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
     pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
@@ -468,22 +507,29 @@ def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
 
 
 def explain(inst: Instance, settings: SolverSettings) -> Explanation:
+    """Conflict, repairs and sentences, within the settings' time limit in all.
+
+    Where the limit cuts the conflict's shrinking short, the set is still proved to
+    have no solution but may not be irreducible; where it cuts the repair search,
+    the first repair says it is not proved the smallest.
+    """
     seed, limit = settings.seed, settings.time_limit
+    budget = Budget(limit)
     found = shortage(inst)
     if found is not None:
         conflict = found.groups
-        repairs = shortage_repairs(inst, found, seed, limit)
+        repairs = shortage_repairs(inst, found, seed, limit, budget)
         if not repairs:
-            repairs = find_repairs(inst, seed, limit, conflict)
+            repairs = find_repairs(inst, seed, limit, conflict, budget)
         while len(repairs) < MAX_REPAIRS:  # other kinds of fix, e.g. assessment methods
             avoid = frozenset(m for r in repairs for m in r.new_methods)
             blocked = [r.drop for r in repairs]
-            budget = min(limit, ALTERNATIVE_TIME)
-            other = _next_repair(inst, blocked, seed, budget, None, conflict, avoid)
+            cap = min(limit, ALTERNATIVE_TIME)
+            other = _next_repair(inst, blocked, seed, cap, None, conflict, avoid, budget)
             if other is None:
                 break
             repairs.append(other)
     else:
-        conflict = find_conflict(inst, seed, limit)
-        repairs = find_repairs(inst, seed, limit, conflict)
+        conflict = find_conflict(inst, seed, limit, budget)
+        repairs = find_repairs(inst, seed, limit, conflict, budget)
     return Explanation(conflict, repairs, sentences(inst, conflict, repairs))
