@@ -82,7 +82,11 @@ def _progress(console: Console) -> Callable[[str, float, float, float], None]:
     err = Console(stderr=True, highlight=False)
 
     def show(stage: str, best: float, bound: float, seconds: float) -> None:
-        err.print(f"[dim]{seconds:6.1f} s  {stage}: best {best:.0f}, bound {bound:.0f}[/dim]")
+        gap = f", at most {100 * (best - bound) / best:.1f} % from the best" if best else ""
+        err.print(
+            f"[dim]{seconds:6.1f} s  searching ({stage}): best so far {best:,.0f}, "
+            f"bound {bound:,.0f}{gap}[/dim]"
+        )
 
     return show
 
