@@ -30,6 +30,8 @@ from optimiser.solve import SolverSettings, solve  # noqa: E402
 
 STANDARDS = Path(os.environ.get("HTQ_STANDARDS", ROOT.parent / "shared" / "standards"))
 HTQ = ROOT / ".venv" / "bin" / "htq"
+#: assessment methods of generated modules, in turn: every kind can be evidenced
+MIXED = [["practical", "exam"], ["project"], ["portfolio", "written"]]
 
 
 def machine() -> str:
@@ -101,8 +103,7 @@ def bench_explain(std: Standard) -> None:
 
 def bench_locks(std: Standard) -> None:
     """A conflict no arithmetic catches: locks that ask for more modules than allowed."""
-    methods = [["practical", "exam"], ["project"], ["portfolio", "written"]]
-    data = programme(std, 0.6, methods)
+    data = programme(std, 0.6, MIXED)
     knowledge = [k.code for k in std.ksbs if k.kind == "knowledge"][:4]
     data["locks"] = [
         {"ksb": code, "module": f"M{j:02d}"} for code in knowledge for j in (1, 6, 12)
@@ -124,8 +125,7 @@ def bench_locks(std: Standard) -> None:
 
 
 def bench_counting(std: Standard) -> None:
-    methods = [["practical", "exam"], ["project"], ["portfolio", "written"]]
-    data = programme(std, 0.4, methods)
+    data = programme(std, 0.4, MIXED)
     room = sum(int(m["credits"] * 0.4) for m in data["programme"]["modules"])
     data["rules"]["capacity_per_credit"] = 0.4 * (len(std.ksbs) - 4) / room
     scen = Scenario.model_validate(data)
@@ -141,8 +141,7 @@ def bench_counting(std: Standard) -> None:
 
 
 def bench_revise(std: Standard) -> None:
-    methods = [["practical", "exam"], ["project"], ["portfolio", "written"]]
-    data = programme(std, 0.6, methods)
+    data = programme(std, 0.6, MIXED)
     scen = Scenario.model_validate(data)
     start = time.perf_counter()
     base = solve(scen, settings=SolverSettings(time_limit=60, quality_time=5))
