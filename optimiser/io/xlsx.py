@@ -1327,6 +1327,22 @@ def _write_rules(ws: Worksheet, rules: Rules) -> None:
     )
 
 
+def fit_row(ws: Worksheet, row: int) -> None:
+    """Set a row's height so its wrapped text shows whole (Excel does not on opening)."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        per_line = max(int(width * 1.15) - 2, 1)
+        count = sum(
+            max(1, math.ceil(len(part) / per_line)) for part in str(cell.value).split("\n")
+        )
+        lines = max(lines, count)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
+
+
 def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
     """The workbook of a scenario (or, with scenario None, a template)."""
     if scenario is not None:
@@ -1457,6 +1473,14 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
 
     ws = wb.create_sheet(MAPPING)
     _write_mapping(ws, scenario, standard)
+    for sheet in wb.worksheets:  # printed or saved as PDF: one page wide, landscape
+        if sheet.title in (INSTRUCTIONS, RULES):
+            for r in range(1, sheet.max_row + 1):
+                fit_row(sheet, r)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return wb
 
 

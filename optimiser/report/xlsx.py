@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from models import KSB, Module, Scenario
 from optimiser.errors import InputError
-from optimiser.io.xlsx import RULE_SPECS, _rule_value, set_text, set_value
+from optimiser.io.xlsx import RULE_SPECS, _rule_value, fit_row, set_text, set_value
 from optimiser.result import Result, SolveStatus
 
 MAPPED_MARK = "✓"
@@ -86,22 +86,6 @@ def _header(ws: Worksheet, row: int, titles: Sequence[str], first: int = 1) -> N
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-def _fit_row(ws: Worksheet, row: int) -> None:
-    """Set a row's height so its wrapped text shows whole (Excel does not on opening)."""
-    lines = 1
-    for cell in ws[row]:
-        if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
-            continue
-        width = ws.column_dimensions[cell.column_letter].width or 10
-        per_line = max(int(width * 1.15) - 2, 1)
-        count = sum(
-            max(1, math.ceil(len(part) / per_line)) for part in str(cell.value).split("\n")
-        )
-        lines = max(lines, count)
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -347,7 +331,7 @@ class _Report:
         set_text(ws.cell(legend + 2, 3), "spiral: the KSB is met at level 4 and again at level 5")
         _widths(ws, (10, 11, 60))
         for r in range(4, last_ksb_row + 1):
-            _fit_row(ws, r)
+            fit_row(ws, r)
         ws.freeze_panes = ws.cell(4, first).coordinate
         _print_setup(ws, "1:3")
 
@@ -406,7 +390,7 @@ class _Report:
                 ws.cell(row, 1).fill = SPIRAL_FILL
             if not mods:
                 ws.cell(row, 1).fill = REMOVED_FILL
-            _fit_row(ws, row)
+            fit_row(ws, row)
         ws.freeze_panes = "B2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(self.ksbs) + 1}"
         _print_setup(ws, "1:1")
@@ -450,7 +434,7 @@ class _Report:
             for c, v in enumerate(values, start=1):
                 set_value(ws.cell(row, c), v)
                 ws.cell(row, c).alignment = WRAP
-            _fit_row(ws, row)
+            fit_row(ws, row)
             if len(ksbs) > self.capacity(m):
                 ws.cell(row, 8).fill = OVER_FILL
         ws.freeze_panes = "B2"
