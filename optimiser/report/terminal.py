@@ -55,6 +55,13 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
             )
         parts = ", ".join(f"{k} {v}" for k, v in result.objective.items())
         console.print(f"Objective: {parts}")
+        if "placements" not in result.extra:
+            console.print(
+                "No module has a title or description, so KSBs were placed by the rules, "
+                "their duties and the balance of load alone. Give modules a description of "
+                "what they teach and the proposal will follow it.",
+                highlight=False,
+            )
         if result.changes is not None:
             added = ", ".join(f"{k}→{m}" for k, m in result.changes.added) or "none"
             removed = ", ".join(f"{k}→{m}" for k, m in result.changes.removed) or "none"
