@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models import Scenario, Standard  # noqa: E402
-from optimiser.explain import explain  # noqa: E402
+from optimiser.explain import Explanation, explain  # noqa: E402
 from optimiser.instance import Instance  # noqa: E402
 from optimiser.io.normalised import read_normalised_standard  # noqa: E402
+from optimiser.model import build  # noqa: E402
 from optimiser.revise import revise  # noqa: E402
 from optimiser.solve import SolverSettings, solve  # noqa: E402
 
@@ -76,6 +77,15 @@ def largest() -> Standard | None:
     return max(found, key=lambda s: len(s.ksbs))
 
 
+def timed_explain(scen: Scenario) -> tuple[int, Explanation, float]:
+    """The number of rule groups, the explanation, and the seconds it took."""
+    inst = Instance(scen)
+    groups = len(build(inst).groups)
+    start = time.perf_counter()
+    report = explain(inst, SolverSettings(time_limit=60))
+    return groups, report, time.perf_counter() - start
+
+
 def bench_explain(std: Standard) -> None:
     # skills and behaviours need practical work; only 3 modules offer it, with little room
     methods = [["exam"], ["written"], ["exam", "written"], ["practical"]]
@@ -83,19 +93,12 @@ def bench_explain(std: Standard) -> None:
     for m in data["programme"]["modules"]:
         if m["assessments"] == ["practical"]:
             m["max_ksbs"] = 12
-    scen = Scenario.model_validate(data)
-    inst = Instance(scen)
-    from optimiser.model import build
-
-    groups = len(build(inst).groups)
-    start = time.perf_counter()
-    report = explain(inst, SolverSettings(time_limit=60))
-    end = time.perf_counter()
+    groups, report, seconds = timed_explain(Scenario.model_validate(data))
     conflict, repairs = report.conflict, report.repairs
     print(
         f"(b) {std.reference}: {len(std.ksbs)} KSBs x 20 modules, {groups} groups: conflict of "
         f"{len(conflict)} and {len(repairs)} repairs (first drops "
-        f"{len(repairs[0].drop) if repairs else 0}) in {end - start:.2f} s"
+        f"{len(repairs[0].drop) if repairs else 0}) in {seconds:.2f} s"
     )
     if repairs:
         print(f"    first repair: {repairs[0].suggestion[:150]}")
@@ -108,18 +111,11 @@ def bench_locks(std: Standard) -> None:
     data["locks"] = [
         {"ksb": code, "module": f"M{j:02d}"} for code in knowledge for j in (1, 6, 12)
     ]
-    scen = Scenario.model_validate(data)
-    inst = Instance(scen)
-    from optimiser.model import build
-
-    groups = len(build(inst).groups)
-    start = time.perf_counter()
-    report = explain(inst, SolverSettings(time_limit=60))
-    end = time.perf_counter()
+    groups, report, seconds = timed_explain(Scenario.model_validate(data))
     print(
         f"(b') {std.reference}: {groups} groups, locks against duplication: conflict "
         f"{report.conflict}, first repair drops {len(report.repairs[0].drop)} groups, "
-        f"{len(report.repairs)} repairs, in {end - start:.2f} s"
+        f"{len(report.repairs)} repairs, in {seconds:.2f} s"
     )
     print(f"    {report.repairs[0].suggestion[:160]}")
 
