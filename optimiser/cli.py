@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
+from models import Scenario
 from optimiser.check import check_mapping
 from optimiser.errors import InputError
 from optimiser.instance import Instance
@@ -91,11 +93,26 @@ def _progress(console: Console) -> Callable[[str, float, float, float], None]:
     return show
 
 
-def _write_workbook(scenario: Any, result: Result, out: Path) -> None:
-    from optimiser.report.xlsx import write_result_workbook
-    from optimiser.solve import fit_of
+def deliver(
+    console: Console,
+    json_to: str | None,
+    show: Callable[[], None],
+    data: dict[str, Any],
+    output: Path | None,
+    scenario: Scenario,
+    result: Result,
+) -> None:
+    """The summary (unless the JSON goes to stdout), the JSON, and the workbook."""
+    if json_to != "-":
+        show()
+    write_json(data, json_to)
+    if output is not None:
+        from optimiser.report.xlsx import write_result_workbook
+        from optimiser.solve import fit_of
 
-    write_result_workbook(scenario, result, out, fit=fit_of(Instance(scenario)))
+        write_result_workbook(scenario, result, output, fit=fit_of(Instance(scenario)))
+        if json_to != "-":
+            console.print(f"Workbook written to {output}")
 
 
 @app.command("solve")
@@ -115,15 +132,13 @@ def solve_cmd(
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     result = solve(scen, settings=settings, progress=_progress(console))
-    if json_to != "-":
+
+    def show() -> None:
         print_result(console, Instance(scen), result)
         if why:
             print_placements(console, result)
-    write_json(result.to_json(), json_to)
-    if output is not None:
-        _write_workbook(scen, result, output)
-        if json_to != "-":
-            console.print(f"Mapping workbook written to {output}")
+
+    deliver(console, json_to, show, result.to_json(), output, scen, result)
     raise typer.Exit(EXIT[result.status])
 
 
@@ -165,11 +180,8 @@ def revise_cmd(
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     rev = guarded(lambda: revise(scen, new, settings, source=scenario))
     console = _console(json_to)
-    if json_to != "-":
-        print_revision(console, rev)
-    write_json(rev.result.to_json(), json_to)
-    if output is not None:
-        _write_workbook(rev.scenario, rev.result, output)
+    show = partial(print_revision, console, rev)
+    deliver(console, json_to, show, rev.result.to_json(), output, rev.scenario, rev.result)
     raise typer.Exit(EXIT[rev.result.status])
 
 
@@ -194,11 +206,9 @@ def impact_cmd(
             fail(InputError(str(path), "mapping", "impact needs a mapping"))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     result = impact(scen_b, scen_a, settings)
-    if json_to != "-":
-        print_impact(_console(json_to), result)
-    write_json(result.to_json(), json_to)
-    if output is not None:
-        _write_workbook(scen_a, result.repair, output)
+    console = _console(json_to)
+    show = partial(print_impact, console, result)
+    deliver(console, json_to, show, result.to_json(), output, scen_a, result.repair)
     raise typer.Exit(1 if result.major else 0)
 
 
