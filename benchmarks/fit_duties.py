@@ -6,6 +6,10 @@ description = the duty's text), drop the duties, put each KSB in the module the 
 ranks first (`FitMatrix.top`, whose order is deterministic), and count the KSB right when that
 module's duty links it. KSBs that no duty links are left out of the count.
 
+Two figures per set: "pooled" counts every KSB of the set once (a large standard weighs more;
+this is the measure the protocol is stated in: random placement scores about 0.31 pooled on
+levels 2 and 3), and "mean" is the mean of the per-standard accuracies.
+
 Levels 2 and 3 are the benchmark set; levels 4 and above are reported separately as a held-out
 check of how the method generalises. The standards are read at run time and never copied.
 
@@ -17,6 +21,7 @@ Run: .venv/bin/python benchmarks/fit_duties.py [STANDARDS_DIR] [--ablation] [--s
 
 import json
 import os
+import random
 import statistics
 import sys
 from dataclasses import dataclass, replace
@@ -65,7 +70,15 @@ def load_cases(folder: Path) -> list[Case]:
     return cases
 
 
-def accuracy(case: Case, params: FitParams, backend: str = "lexical") -> float:
+def shuffled(case: Case, seed: int = 0) -> Case:
+    """The case with its KSB list in a random order, so that listing order carries nothing."""
+    ksbs = list(case.ksbs)
+    random.Random(f"{case.reference}:{seed}").shuffle(ksbs)
+    return replace(case, ksbs=ksbs)
+
+
+def counts(case: Case, params: FitParams, backend: str = "lexical") -> tuple[int, int]:
+    """(KSBs placed in a module whose duty links them, KSBs that some duty links)."""
     fit = fit_matrix(case.ksbs, case.modules, params, backend=backend)
     linked = {k for ks in case.links.values() for k in ks}
     right = total = 0
@@ -75,15 +88,23 @@ def accuracy(case: Case, params: FitParams, backend: str = "lexical") -> float:
         total += 1
         best = fit.best(ksb.code)
         right += best is not None and ksb.code in case.links[best]
-    return right / total if total else 0.0
+    return right, total
 
 
-def random_accuracy(case: Case) -> float:
-    """Expected accuracy of placing each KSB in a module chosen uniformly at random."""
+def random_hits(case: Case) -> tuple[float, int]:
+    """Expected right placements when each KSB goes to a module chosen uniformly at random."""
     linked = {k for ks in case.links.values() for k in ks}
     n = len(case.modules)
     hits = [sum(k in ks for ks in case.links.values()) / n for k in sorted(linked)]
-    return statistics.fmean(hits) if hits else 0.0
+    return sum(hits), len(hits)
+
+
+def summary(pairs: list[tuple[float, int]]) -> tuple[float, float]:
+    """(pooled accuracy, mean of per-standard accuracies) of (right, total) pairs."""
+    right = sum(r for r, _ in pairs)
+    total = sum(t for _, t in pairs)
+    pooled = right / total if total else 0.0
+    return pooled, statistics.fmean(r / t for r, t in pairs if t)
 
 
 def report(
@@ -95,19 +116,22 @@ def report(
         if not group:
             print(f"{label}: {name}: no standards")
             continue
-        accs = [accuracy(c, params, backend) for c in group]
+        got = [counts(c, params, backend) for c in group]
+        pooled, mean = summary([(float(r), t) for r, t in got])
         if detail:
+            rand = [random_hits(c) for c in group]
             print(f"\n{name}: {len(group)} standards")
             print(f"  {'standard':<10}{'level':>6}{'KSBs':>6}{'duties':>8}{'random':>8}{'fit':>7}")
-            for c, a in zip(group, accs, strict=True):
+            for c, (r, t), (rr, rt) in zip(group, got, rand, strict=True):
                 print(
                     f"  {c.reference:<10}{c.level:>6}{len(c.ksbs):>6}{len(c.modules):>8}"
-                    f"{random_accuracy(c):>8.2f}{a:>7.2f}"
+                    f"{rr / rt:>8.2f}{r / t:>7.2f}"
                 )
-            rand = statistics.fmean(random_accuracy(c) for c in group)
-            print(f"  mean random {rand:.3f}   mean fit {statistics.fmean(accs):.3f}")
+            rpooled, rmean = summary(rand)
+            print(f"  random: pooled {rpooled:.3f}, mean {rmean:.3f}")
+            print(f"  fit:    pooled {pooled:.3f}, mean {mean:.3f}")
         else:
-            print(f"{label:<40} {name:<20} mean {statistics.fmean(accs):.3f}")
+            print(f"{label:<40} {name:<20} pooled {pooled:.3f}  mean {mean:.3f}")
 
 
 def main(argv: list[str]) -> int:
@@ -134,14 +158,18 @@ def main(argv: list[str]) -> int:
         variants = {
             "default": base,
             "TF-IDF, Porter, stop words only": FitParams(
-                prefix=0, feedback_rounds=0, neighbours=0
+                prefix=0, feedback_rounds=0, neighbours=0, order_weight=0
             ),
             "full Porter stems (no prefix cut)": replace(base, prefix=0),
             "no pseudo-relevance feedback": replace(base, feedback_rounds=0),
             "no neighbour smoothing": replace(base, neighbours=0),
+            "no listing-order prior": replace(base, order_weight=0),
         }
         for label, params in variants.items():
             report(cases, params, label, detail=False)
+        report(
+            [shuffled(c) for c in cases], base, "KSB lists shuffled (order says nothing)", False
+        )
         if "--semantic" in argv and semantic.available():
             for weight in (0.3, 0.7):
                 label = f"semantic, embedding weight {weight}"

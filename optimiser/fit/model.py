@@ -16,13 +16,22 @@ The relevance model, step by step:
 4. Neighbour smoothing. A KSB also borrows a share of the scores of the KSBs whose texts are
    closest to its own (co-occurrence among KSB texts), so a KSB written in different words
    from every module still lands near its topical siblings.
-5. Semantic backend (optional, the `semantic` extra). With `backend="semantic"` (or the
+5. Listing order. Standards are written duty by duty, so KSBs listed next to each other (K4
+   and K5) tend to belong to the same topic, and the knowledge and skill lists run in
+   parallel (K9 of 27 sits near S11 of 32). A KSB therefore also borrows from the scores of
+   the KSBs listed within two places of it (same kind; nearer ones weigh more) and, at half
+   weight, of the other kinds' KSBs at the same relative place in their lists. How much it
+   borrows is set by the standard's own evidence: the share grows with how much more words
+   adjacent same-kind KSBs share than same-kind KSBs in general, up to `order_weight`, and is
+   0 where the listing order shows no topical runs (a shuffled or alphabetical list). The
+   order prior only re-ranks: which KSBs no module supports is judged before it.
+6. Semantic backend (optional, the `semantic` extra). With `backend="semantic"` (or the
    environment variable HTQ_FIT_BACKEND=semantic) every text is also embedded by a small
    sentence-embedding model, and the embedding is appended to its TF-IDF vector with weight
    `semantic_weight` (the cosine becomes a weighted sum of the word and embedding cosines).
    Feedback and smoothing then run on the joint vectors, so paraphrases with no word in
    common still meet. The default backend is lexical.
-6. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
+7. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
    a theme of one side that appears word for word in the other's text scores at least 0.75.
 
 Scores are in [0, 1]. Modules with no text (no title, description, outcomes or themes) score 0
@@ -65,6 +74,12 @@ class FitParams:
     neighbours: int = 10  # KSB neighbours used for smoothing
     neighbour_weight: float = 0.3  # share borrowed from the neighbours (convex mix)
     semantic_weight: float = 0.5  # share of the embedding cosine (semantic backend only)
+    order_weight: float = 1.0  # most a KSB borrows from its listed neighbours (0: off)
+    order_width: int = 2  # same-kind KSBs within this many places are neighbours
+    order_decay: float = 0.7  # weight of a neighbour one place further away, relative
+    order_cross: float = 0.5  # weight of other-kind KSBs at the same relative place
+    order_window: float = 0.05  # how near (share of the list) "the same relative place" is
+    order_evidence: float = 2.0  # share = order_weight * clip(order_evidence * (ratio - 1))
 
 
 @dataclass
@@ -110,10 +125,18 @@ class FitMatrix:
         scores: FloatMatrix,
         reasons: dict[tuple[int, int], list[str]],
         centrality: NDArray[np.float64],
+        support: FloatMatrix | None = None,
+        order_share: float = 0.0,
+        order_ratio: float = 0.0,
     ) -> None:
         self.ksb_codes = list(ksb_codes)
         self.module_codes = list(module_codes)
         self._scores = scores
+        self._support = scores if support is None else support
+        #: How much each KSB borrowed from its listed neighbours (0 where the order was unused).
+        self.order_share = order_share
+        #: Words shared by adjacent same-kind KSBs over those shared by same-kind KSBs overall.
+        self.order_ratio = order_ratio
         self._reasons = reasons
         self._centrality = centrality
         self._k = {c: i for i, c in enumerate(self.ksb_codes)}
@@ -157,10 +180,14 @@ class FitMatrix:
         return first[0][0] if first else None
 
     def unsupported(self, threshold: float = 0.1) -> list[str]:
-        """KSBs (in standard order) whose best score over all modules is below threshold."""
+        """KSBs (in standard order) whose best score over all modules is below threshold.
+
+        The scores judged here are those before the listing-order prior: a KSB is not counted
+        as supported only because the KSBs listed beside it are.
+        """
         if not self.module_codes:
             return list(self.ksb_codes)
-        best = self._scores.max(axis=1)
+        best = self._support.max(axis=1)
         return [c for i, c in enumerate(self.ksb_codes) if best[i] < threshold]
 
     def as_dict(self) -> dict[str, dict[str, float]]:
@@ -240,6 +267,46 @@ def _smooth(s: FloatMatrix, k: FloatMatrix, p: FitParams) -> tuple[FloatMatrix, 
     return mixed, weights
 
 
+def _order_prior(
+    ksbs: list[KSB], kvec: FloatMatrix, p: FitParams
+) -> tuple[FloatMatrix, float, float]:
+    """Row-normalised weights over each KSB's listed neighbours, the share to borrow, and the
+    evidence ratio behind that share (see step 5 of the module notes)."""
+    n = len(ksbs)
+    weights = np.zeros((n, n))
+    if n < 2 or p.order_weight <= 0:
+        return weights, 0.0, 0.0
+    by_kind: dict[str, list[int]] = {}
+    for i, ksb in enumerate(ksbs):
+        by_kind.setdefault(ksb.kind_, []).append(i)
+    place = np.zeros(n)  # position within its kind's list, as a share of that list
+    adjacent = np.zeros((n, n), dtype=bool)
+    for members in by_kind.values():
+        for pos, i in enumerate(members):
+            place[i] = (pos + 1) / len(members)
+            for step in range(1, p.order_width + 1):
+                if pos + step < len(members):
+                    j = members[pos + step]
+                    weights[i, j] = weights[j, i] = p.order_decay ** (step - 1)
+                    adjacent[i, j] = adjacent[j, i] = step == 1
+    same = np.array([[a.kind_ == b.kind_ for b in ksbs] for a in ksbs])
+    np.fill_diagonal(same, False)
+    sim = kvec @ kvec.T
+    overall = float(sim[same].mean()) if same.any() else 0.0
+    ratio = float(sim[adjacent].mean()) / overall if adjacent.any() and overall > 0 else 0.0
+    share = p.order_weight * float(np.clip(p.order_evidence * (ratio - 1.0), 0.0, 1.0))
+    if share <= 0:
+        return np.zeros((n, n)), 0.0, ratio
+    if p.order_cross > 0:
+        near = np.abs(place[:, None] - place[None, :]) <= p.order_window
+        weights[near & ~same] = p.order_cross
+        np.fill_diagonal(weights, 0.0)
+    totals = weights.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    out: FloatMatrix = weights / totals
+    return out, share, ratio
+
+
 def resolve_backend(backend: str | None = None) -> str:
     """The backend to use: `backend`, else $HTQ_FIT_BACKEND, else "lexical"."""
     name = (backend or os.environ.get(BACKEND_ENV) or "lexical").strip().lower()
@@ -282,6 +349,7 @@ def fit_matrix(
         return FitMatrix([k.code for k in ksbs], [m.code for m in modules], scores, {}, centrality)
 
     vectors, vocab, idf = _tfidf(kdocs + [mdocs[j] for j in live])
+    order_w, order_share, order_ratio = _order_prior(ksbs, vectors[:nk], p)
     if mode == "semantic" and p.semantic_weight > 0:
         texts = [". ".join(_ksb_parts(k)) for k in ksbs]
         texts += [". ".join(_module_parts(modules[j])) for j in live]
@@ -291,13 +359,16 @@ def fit_matrix(
     direct = kvec @ mvec.T
     fed = _feedback(direct, kvec, mvec, p)
     smoothed, neighbour_w = _smooth(fed, kvec, p)
-    sub = np.clip(smoothed, 0.0, 1.0)
+    ordered = (smoothed + order_share * (order_w @ smoothed)) / (1.0 + order_share)
     centrality[live] = direct.mean(axis=0)
+    support = np.zeros((nk, nm))
     for col, j in enumerate(live):
-        scores[:, j] = sub[:, col]
+        scores[:, j] = np.clip(ordered[:, col], 0.0, 1.0)
+        support[:, j] = np.clip(smoothed[:, col], 0.0, 1.0)
 
     term_idf = dict(zip(vocab, idf.tolist(), strict=True))
     _themes(ksbs, modules, kdocs, mdocs, p, scores, reasons)
+    _themes(ksbs, modules, kdocs, mdocs, p, support, {})
     for i in range(nk):
         kterms = set(kdocs[i].terms)
         for col, j in enumerate(live):
@@ -309,10 +380,20 @@ def fit_matrix(
             out += [kdocs[i].surface[t] for t in shared]
             if not shared and fed[i, col] <= 0:
                 contrib = neighbour_w[i] * fed[:, col]
+                listed = order_w[i] * smoothed[:, col]
                 if contrib.max() > 0:
                     out.append(f"like {ksbs[int(np.argmax(contrib))].code}")
+                elif listed.max() > 0:
+                    out.append(f"listed with {ksbs[int(np.argmax(listed))].code}")
     return FitMatrix(
-        [k.code for k in ksbs], [m.code for m in modules], scores, reasons, centrality
+        [k.code for k in ksbs],
+        [m.code for m in modules],
+        scores,
+        reasons,
+        centrality,
+        support,
+        order_share,
+        order_ratio,
     )
 
 
