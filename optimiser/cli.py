@@ -303,6 +303,15 @@ def fit_cmd(
                 )
             else:
                 console.print("Every KSB has a module whose content supports it.")
+            order = table["listing_order"]
+            if order["share"] > 0:
+                console.print(
+                    "KSBs listed next to each other in the standard share "
+                    f"{order['neighbour_word_ratio']:.1f} times as many words as other KSBs of "
+                    "their kind, so each KSB also leans towards the modules that suit its "
+                    'neighbours ("listed with").',
+                    highlight=False,
+                )
     write_json(table, json_to)
 
 

@@ -47,6 +47,10 @@ def fit_table(scenario: Scenario, top: int = 3) -> dict[str, Any]:
         "active": matrix.active,
         "candidates": rows,
         "unsupported": matrix.unsupported(SUPPORT) if matrix.active else [],
+        "listing_order": {
+            "share": round(matrix.order_share, 3),
+            "neighbour_word_ratio": round(matrix.order_ratio, 3),
+        },
     }
 
 
