@@ -31,12 +31,14 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from models import KSB, Module, Programme, Rules, Scenario, Standard  # noqa: E402
-from optimiser.fit import FitParams, fit_matrix, semantic  # noqa: E402
+from optimiser.fit import FitParams, fit_matrix, semantic, words  # noqa: E402
 from optimiser.solve import SolverSettings, solve  # noqa: E402
 
 STANDARDS = Path(
@@ -122,6 +124,29 @@ def solved_counts(case: Case) -> tuple[int, int]:
     return right, len(linked)
 
 
+def plain_counts(case: Case) -> tuple[int, int]:
+    """Like `counts` with plain TF-IDF: words as written (two letters or more), no stemming,
+    no stop words, smoothed idf, unit rows; the baseline the protocol is stated against."""
+    docs = [[w for w in words(k.text) if len(w) > 1] for k in case.ksbs]
+    docs += [[w for w in words(f"{m.title} {m.description}") if len(w) > 1] for m in case.modules]
+    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
+    tf = np.zeros((len(docs), len(vocab)))
+    for i, doc in enumerate(docs):
+        for w in doc:
+            tf[i, vocab[w]] += 1
+    idf = np.log((len(docs) + 1) / ((tf > 0).sum(axis=0) + 1)) + 1
+    rows = tf * idf
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    nk = len(case.ksbs)
+    scores = rows[:nk] @ rows[nk:].T
+    right = total = 0
+    for i, ksb in enumerate(case.ksbs):
+        if any(ksb.code in ks for ks in case.links.values()):
+            total += 1
+            right += ksb.code in case.links[case.modules[int(np.argmax(scores[i]))].code]
+    return right, total
+
+
 def random_hits(case: Case) -> tuple[float, int]:
     """Expected right placements when each KSB goes to a module chosen uniformly at random."""
     linked = {k for ks in case.links.values() for k in ks}
@@ -165,7 +190,9 @@ def report(
                     f"{rr / rt:>8.2f}{r / t:>7.2f}"
                 )
             rpooled, rmean = summary(rand)
+            ppooled, pmean = summary([(float(r), t) for r, t in map(plain_counts, group)])
             print(f"  random: pooled {rpooled:.3f}, mean {rmean:.3f}")
+            print(f"  plain TF-IDF: pooled {ppooled:.3f}, mean {pmean:.3f}")
             print(f"  fit:    pooled {pooled:.3f}, mean {mean:.3f}")
         else:
             print(f"{label:<40} {name:<20} pooled {pooled:.3f}  mean {mean:.3f}")

@@ -173,6 +173,9 @@ def test_fit_lists_candidates_and_gaps() -> None:
     for rows in data["candidates"].values():
         assert len(rows) == 2 and rows[0]["fit"] >= rows[1]["fit"]
     assert isinstance(data["unsupported"], list)
+    # the shipped standard lists related KSBs together, so the listing-order prior is on
+    order = data["listing_order"]
+    assert order["neighbour_word_ratio"] > 1 and 0 < order["share"] <= 1
 
 
 def test_match_ranks_the_programmes_own_standard_first() -> None:
