@@ -1,13 +1,13 @@
 """Domain data of htq: pydantic models only, no solver code.
 
 A scenario is one occupational standard, one programme, the rules in force and,
-optionally, locks and an existing mapping. Cross-references are checked here so
-that everything downstream can trust codes.
+optionally, locks, content-fit preferences and an existing mapping. Cross-references are
+checked here so that everything downstream can trust codes.
 """
 
 from models.programme import Module, Programme
 from models.rules import DEFAULT_EVIDENCE, KINDS, Kind, Rules, SpiralRule
-from models.scenario import Lock, Scenario
+from models.scenario import Lock, Preference, Scenario
 from models.standard import KSB, Duty, Standard
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Kind",
     "Lock",
     "Module",
+    "Preference",
     "Programme",
     "Rules",
     "Scenario",

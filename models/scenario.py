@@ -1,4 +1,6 @@
-"""A scenario: standard + programme + rules (+ locks and an existing mapping)."""
+"""A scenario: standard + programme + rules (+ locks, preferences and an existing mapping)."""
+
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -16,6 +18,15 @@ class Lock(Strict):
     mapped: bool = True
 
 
+class Preference(Strict):
+    """A content-fit override: the team would rather see the KSB in the module (`prefer`), or
+    rather not (`avoid`). Unlike a lock it is soft: the rules still come first."""
+
+    ksb: Code
+    module: Code
+    preference: Literal["prefer", "avoid"] = "prefer"
+
+
 class Scenario(Strict):
     """Everything one solve, check, revise or impact reads."""
 
@@ -24,6 +35,7 @@ class Scenario(Strict):
     programme: Programme
     rules: Rules = Field(default_factory=Rules)
     locks: list[Lock] = Field(default_factory=list)
+    preferences: list[Preference] = Field(default_factory=list)
     mapping: dict[Code, list[Code]] | None = None
 
     @model_validator(mode="after")
@@ -62,6 +74,24 @@ class Scenario(Strict):
             if lock.module not in modules:
                 raise place_error(
                     f"locks[{i}].module", f"lock names unknown module {lock.module!r}"
+                )
+        said: dict[tuple[str, str], tuple[int, str]] = {}
+        for i, pref in enumerate(self.preferences):
+            first_pref = said.setdefault((pref.ksb, pref.module), (i, pref.preference))
+            if first_pref[1] != pref.preference:
+                raise place_error(
+                    f"preferences[{i}]",
+                    f"{pref.preference} {pref.ksb} in {pref.module} contradicts "
+                    f"preferences[{first_pref[0]}]",
+                )
+            if pref.ksb not in ksbs:
+                raise place_error(
+                    f"preferences[{i}].ksb", f"preference names unknown KSB {pref.ksb!r}"
+                )
+            if pref.module not in modules:
+                raise place_error(
+                    f"preferences[{i}].module",
+                    f"preference names unknown module {pref.module!r}",
                 )
         for module_code, codes in (self.mapping or {}).items():
             if module_code not in modules:

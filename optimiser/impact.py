@@ -173,7 +173,7 @@ def _minor_words(before: Scenario, after: Scenario, ksbs: dict[str, Any]) -> str
         )
     parts = [
         name
-        for name in ("name", "standard", "programme", "rules", "locks")
+        for name in ("name", "standard", "programme", "rules", "locks", "preferences")
         if getattr(before, name) != getattr(after, name)
     ]
     return f"Only details changed ({', '.join(parts) or 'wording'}): a minor change."

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from models import Programme, Rules, Scenario, Standard
 from optimiser.errors import InputError
-from optimiser.fit import fit_matrix, terms
+from optimiser.fit import scenario_fit, terms
 from optimiser.instance import Instance
 from optimiser.io.load import format_loc, load_standard, read_data
 from optimiser.model import build
@@ -35,7 +35,7 @@ def natural(code: str) -> tuple[str, int, str]:
 
 def fit_table(scenario: Scenario, top: int = 3) -> dict[str, Any]:
     """Top candidate modules per KSB and the KSBs no module's content supports."""
-    matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules)
+    matrix = scenario_fit(scenario)
     rows = {
         k.code: [
             {"module": m, "fit": round(s, 3), "why": matrix.why(k.code, m)[:5]}

@@ -1,8 +1,8 @@
 """What-if on a revised standard: the fewest-changes re-mapping and the standard's diff.
 
 The scenario's `mapping` is the baseline. Its entries for KSBs the new standard no
-longer has are dropped first and not counted as changes; locks naming such KSBs
-no longer apply. Everything else is an ordinary solve with that baseline, whose
+longer has are dropped first and not counted as changes; locks and preferences
+naming such KSBs no longer apply. Everything else is an ordinary solve with that baseline, whose
 first stage proves that no mapping with fewer changed cells exists.
 """
 
@@ -35,9 +35,8 @@ class Revision:
             out.append(f"Entries of KSBs the new standard no longer has were dropped: {pairs}.")
         if self.dropped_locks:
             out.append(
-                "Locks naming KSBs the new standard no longer has no longer apply: "
-                + ", ".join(self.dropped_locks)
-                + "."
+                "Locks and preferences naming KSBs the new standard no longer has no longer "
+                "apply: " + ", ".join(self.dropped_locks) + "."
             )
         mapped = self.result.mapping
         for old, new in self.diff.renumbered:
@@ -67,11 +66,16 @@ def revise(
     dropped = [(k, m) for m, ks in scenario.mapping.items() for k in ks if k not in keep]
     locks = [lock for lock in scenario.locks if lock.ksb in keep]
     gone = [f"{lock.ksb}@{lock.module}" for lock in scenario.locks if lock.ksb not in keep]
+    prefs = [p for p in scenario.preferences if p.ksb in keep]
+    gone += [
+        f"{p.preference} {p.ksb}@{p.module}" for p in scenario.preferences if p.ksb not in keep
+    ]
     revised = Scenario.model_validate(
         {
-            **scenario.model_dump(exclude={"standard", "mapping", "locks"}),
+            **scenario.model_dump(exclude={"standard", "mapping", "locks", "preferences"}),
             "standard": new_standard.model_dump(),
             "locks": [lock.model_dump() for lock in locks],
+            "preferences": [p.model_dump() for p in prefs],
             "mapping": baseline,
         }
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from models import Scenario
-from optimiser.fit import FitMatrix, fit_matrix
+from optimiser.fit import FitMatrix, scenario_fit
 from optimiser.instance import Instance
 from optimiser.model import Builder, LinExpr, build
 from optimiser.objective import Fit, add_quality
@@ -104,8 +104,9 @@ def _status(code: int) -> SolveStatus:
 
 
 def fit_of(inst: Instance) -> FitMatrix | None:
-    """The content-fit matrix of the modules' own text, or None where no module has text."""
-    matrix = fit_matrix(inst.ksbs, inst.modules)
+    """The content-fit matrix of the modules' own text with the scenario's preferences, or
+    None where no module has text and no pair is marked."""
+    matrix = scenario_fit(inst.scenario)
     return matrix if matrix.active else None
 
 

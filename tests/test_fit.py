@@ -8,8 +8,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import module as plain_module
+from conftest import scenario_data, solve_fast
 
-from models import KSB, Module
+from models import KSB, Module, Scenario
+from optimiser.check import check_mapping
 from optimiser.fit import (
     STOP_WORDS,
     FitParams,
@@ -21,6 +24,8 @@ from optimiser.fit import (
     tokens,
     words,
 )
+from optimiser.instance import Instance
+from optimiser.io.load import scenario_from_data
 
 STANDARDS = Path(
     os.environ.get("HTQ_STANDARDS", Path(__file__).resolve().parents[2] / "shared" / "standards")
@@ -300,6 +305,32 @@ def test_semantic_backend_keeps_the_contract() -> None:
     assert fit.best("K1") == "M1" and fit.best("K2") == "M2"
 
 
+# --- preferences -----------------------------------------------------------------------
+
+
+def test_preferences_override_the_wording() -> None:
+    fit = fit_matrix(CORPUS_KSBS, CORPUS_MODULES)
+    assert fit.best("K1") == "M1"
+    marked = fit.with_preferences(prefer=[("K1", "M4")], avoid=[("K1", "M1")])
+    assert marked.best("K1") == "M4" and marked.score("K1", "M4") == 1.0
+    assert marked.why("K1", "M4")[0] == "marked preferred"
+    assert marked.why("K1", "M1") == ["marked avoided"]
+    # an avoided pair costs more in the objective than a pair the text does not support
+    assert marked.coefficient("K1", "M1") == -100 < marked.coefficient("K1", "M4")
+    assert marked.coefficient("K2", "M4") == 0
+    # the original is untouched, and a preferred pair counts as supported
+    assert fit.best("K1") == "M1" and "B2" in fit.unsupported(0.05)
+    assert "B2" not in fit.with_preferences([("B2", "M3")], []).unsupported(0.05)
+
+
+def test_an_avoided_pair_makes_fit_active_without_any_text() -> None:
+    ksbs = [KSB(code="K1", text="Relational databases")]
+    bare = fit_matrix(ksbs, [module("M1"), module("M2")])
+    assert not bare.active
+    assert bare.with_preferences([], [("K1", "M1")]).active
+    assert bare.with_preferences([("K1", "M2")], []).active
+
+
 # --- listing order ----------------------------------------------------------------------
 
 ORDER_MODULES = [
@@ -380,3 +411,44 @@ def test_listing_order_prior_is_earned_by_real_standards_and_not_by_shuffled_one
     # most real standards list related KSBs together; shuffled lists mostly show no runs
     assert sum(share > 0 for share in real) >= 0.8 * len(cases)
     assert statistics.fmean(mixed) < 0.5 * statistics.fmean(real)
+
+
+# --- preferences in the solver -----------------------------------------------------------
+
+
+def _preference_scenario(preferences: list[dict[str, str]]) -> Scenario:
+    data = scenario_data(
+        [
+            {"code": "K1", "text": "Relational databases and SQL queries"},
+            {"code": "K2", "text": "Network routing and switching protocols"},
+            {"code": "K3", "text": "Database schemas and normalisation"},
+            {"code": "K4", "text": "Network addressing and subnetting"},
+        ],
+        [
+            plain_module("M1", title="Databases", description="Relational databases, SQL"),
+            plain_module("M2", title="Networks", description="Routing, switching, addressing"),
+        ],
+        rules={"max_modules_per_ksb": {"knowledge": 1}},
+    )
+    data["preferences"] = preferences
+    return scenario_from_data(data, Path("preferences.yaml"))
+
+
+def test_solver_follows_the_wording_then_the_teams_preferences() -> None:
+    def home(scenario: Scenario) -> dict[str, str]:
+        result = solve_fast(scenario)
+        assert check_mapping(Instance(scenario), result.mapping).violations == []
+        return {k: m for m, ks in result.mapping.items() for k in ks}
+
+    assert home(_preference_scenario([])) == {"K1": "M1", "K2": "M2", "K3": "M1", "K4": "M2"}
+    marked = home(
+        _preference_scenario(
+            [
+                {"ksb": "K1", "module": "M1", "preference": "avoid"},
+                {"ksb": "K4", "module": "M1"},
+            ]
+        )
+    )
+    assert marked == {"K1": "M2", "K2": "M2", "K3": "M1", "K4": "M1"}
+    result = solve_fast(_preference_scenario([{"ksb": "K4", "module": "M1"}]))
+    assert result.extra["placements"]["M1"]["K4"]["why"][0] == "marked preferred"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from models import Scenario
+from models import Preference, Scenario
 from optimiser.check import check_mapping
 from optimiser.impact import impact
 from optimiser.instance import Instance
@@ -178,3 +178,25 @@ def test_revise_shipped_standard() -> None:
     )
     assert rev.result.extra["standard_diff"]["renumbered"] == [["B10", "B9"]]
     assert ("K10", "CYB404") in rev.dropped_entries
+
+
+def test_revise_drops_locks_and_preferences_of_removed_ksbs() -> None:
+    """A KSB the new standard no longer has takes its lock and preferences with it."""
+    scen = load_scenario(SCENARIOS / "hnc-cyber-security-validated.yaml")
+    scen = scen.model_copy(
+        update={
+            "preferences": [
+                Preference(ksb="K10", module="CYB404"),
+                Preference(ksb="K1", module="CYB401", preference="avoid"),
+            ]
+        }
+    )
+    new = load_standard(SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml")
+    rev = revise(scen, new, FAST)
+    assert rev.result.solved
+    assert [(p.ksb, p.module) for p in rev.scenario.preferences] == [("K1", "CYB401")]
+    assert "prefer K10@CYB404" in rev.dropped_locks
+    assert any("prefer K10@CYB404" in note for note in rev.notes())
+    # fewest changes comes first: K1 stays where the baseline has it, marked as avoided
+    assert "K1" in rev.result.mapping["CYB401"]
+    assert rev.result.extra["placements"]["CYB401"]["K1"]["why"] == ["marked avoided"]

@@ -231,6 +231,36 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
         "M9",
     ),
     (
+        "preference-unknown-ksb",
+        _set("preferences", value=[{"ksb": "K9", "module": "M1"}]),
+        "preferences[0].ksb",
+        "K9",
+    ),
+    (
+        "preference-unknown-module",
+        _set("preferences", value=[{"ksb": "K1", "module": "M9", "preference": "avoid"}]),
+        "preferences[0].module",
+        "M9",
+    ),
+    (
+        "preference-unknown-word",
+        _set("preferences", value=[{"ksb": "K1", "module": "M1", "preference": "maybe"}]),
+        "preferences[0].preference",
+        "'prefer' or 'avoid'",
+    ),
+    (
+        "contradictory-preferences",
+        _set(
+            "preferences",
+            value=[
+                {"ksb": "K1", "module": "M1"},
+                {"ksb": "K1", "module": "M1", "preference": "avoid"},
+            ],
+        ),
+        "preferences[1]",
+        "contradicts preferences[0]",
+    ),
+    (
         "mapping-unknown-ksb",
         _set("mapping", value={"M1": ["K1", "K9"]}),
         "mapping.M1[1]",

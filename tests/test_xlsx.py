@@ -105,6 +105,10 @@ def small() -> dict[str, Any]:
             {"ksb": "K1", "module": "M401"},
             {"ksb": "S2", "module": "M402", "mapped": False},
         ],
+        "preferences": [
+            {"ksb": "K1", "module": "M501"},
+            {"ksb": "S1", "module": "M402", "preference": "avoid"},
+        ],
         "mapping": {"M401": ["K1", "S1"], "M501": ["S2", "K1", "B1"], "M402": []},
     }
 
@@ -307,6 +311,14 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         }
         for _ in range(draw(st.integers(0, 2)))
     ]
+    data["preferences"] = [
+        {
+            "ksb": draw(st.sampled_from(codes)),
+            "module": draw(st.sampled_from(mcodes)),
+            "preference": draw(st.sampled_from(["prefer", "avoid"])),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     if draw(st.booleans()):
         chosen = draw(st.lists(st.sampled_from(mcodes), unique=True, max_size=len(mcodes)))
         data["mapping"] = {m: draw(st.lists(st.sampled_from(codes), max_size=4)) for m in chosen}
@@ -462,6 +474,15 @@ def test_unknown_method_is_placed(good: Path) -> None:
         ("Modules", "A3", "M401", "sheet Modules, row 3, column Code", "duplicate module"),
         ("Locks", "A2", "K77", "sheet Locks, row 2, column KSB", "unknown KSB"),
         ("Locks", "B3", "M999", "sheet Locks, row 3, column Module", "unknown module"),
+        ("Preferences", "A3", "K77", "sheet Preferences, row 3, column KSB", "unknown KSB"),
+        (
+            "Preferences",
+            "C2",
+            "maybe",
+            "sheet Preferences, row 2, column Preference",
+            "'prefer' or 'avoid'",
+        ),
+        ("Preferences", "C3", "Avoid", None, None),  # the word in any case
         ("Duties", "C2", "K1, K42", "sheet Duties, row 2, column KSBs", "K42"),
         ("KSBs", "A7", "Q1", "sheet KSBs, row 7, column Code", "K, S or B"),
         ("KSBs", "B7", "", "sheet KSBs, row 7, column Code", "K, S or B"),
@@ -573,9 +594,10 @@ def test_template_is_empty_with_defaults_and_validations(tmp_path: Path) -> None
         "Modules",
         "Rules",
         "Locks",
+        "Preferences",
         "Mapping",
     ]
-    for name in ("KSBs", "Duties", "Modules", "Locks"):
+    for name in ("KSBs", "Duties", "Modules", "Locks", "Preferences"):
         assert wb[name].max_row == 1, name
     rules = {
         row[0].value: (row[1].value, row[2].value) for row in wb["Rules"].iter_rows(min_row=2)

@@ -15,6 +15,7 @@ from optimiser.fit.model import (
     FitParams,
     fit_matrix,
     resolve_backend,
+    scenario_fit,
 )
 from optimiser.fit.stem import stem
 from optimiser.fit.text import STOP_WORDS, Token, terms, tokens, words
@@ -29,6 +30,7 @@ __all__ = [
     "Token",
     "fit_matrix",
     "resolve_backend",
+    "scenario_fit",
     "semantic",
     "stem",
     "terms",

@@ -33,6 +33,9 @@ The relevance model, step by step:
    common still meet. The default backend is lexical.
 7. Themes. Themes are the user's overrides: a theme shared by a KSB and a module scores 1;
    a theme of one side that appears word for word in the other's text scores at least 0.75.
+8. Preferences. A scenario's `preferences` mark single pairs: a preferred pair scores 1
+   ("marked preferred"), an avoided one 0 ("marked avoided") and, in the objective, worse
+   than any pair the text does not support (`coefficient` gives it -scale).
 
 Scores are in [0, 1]. Modules with no text (no title, description, outcomes or themes) score 0
 for every KSB, and so does a KSB with no text; where no module has text the matrix is all zero
@@ -40,13 +43,13 @@ and `FitMatrix.active` is False.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from models import KSB, Module
+from models import KSB, Module, Scenario
 from optimiser.fit import semantic
 from optimiser.fit.text import Token, tokens
 
@@ -141,18 +144,52 @@ class FitMatrix:
         self._centrality = centrality
         self._k = {c: i for i, c in enumerate(self.ksb_codes)}
         self._m = {c: j for j, c in enumerate(self.module_codes)}
+        self._avoided: set[tuple[int, int]] = set()
 
     @property
     def active(self) -> bool:
-        """False where every score is 0 (no module has text): fit must not steer anything."""
-        return bool(self._scores.size and self._scores.max() > 0)
+        """False where every score is 0 (no module has text) and no pair is avoided: fit must
+        not steer anything then."""
+        return bool(self._scores.size and self._scores.max() > 0) or bool(self._avoided)
+
+    def with_preferences(
+        self, prefer: Iterable[tuple[str, str]], avoid: Iterable[tuple[str, str]]
+    ) -> "FitMatrix":
+        """A copy with the team's (KSB, module) preferences applied (step 8 of the notes)."""
+        scores, support = self._scores.copy(), self._support.copy()
+        reasons = {pair: list(why) for pair, why in self._reasons.items()}
+        avoided: set[tuple[int, int]] = set()
+        for ksb, module in prefer:
+            i, j = self._k[ksb], self._m[module]
+            scores[i, j] = support[i, j] = 1.0
+            reasons[(i, j)] = ["marked preferred", *reasons.get((i, j), [])]
+        for ksb, module in avoid:
+            i, j = self._k[ksb], self._m[module]
+            scores[i, j] = support[i, j] = 0.0
+            reasons[(i, j)] = ["marked avoided"]
+            avoided.add((i, j))
+        out = FitMatrix(
+            self.ksb_codes,
+            self.module_codes,
+            scores,
+            reasons,
+            self._centrality,
+            support,
+            self.order_share,
+            self.order_ratio,
+        )
+        out._avoided = avoided
+        return out
 
     def score(self, ksb_code: str, module_code: str) -> float:
         """How strongly the module's text supports the KSB, in [0, 1]."""
         return float(self._scores[self._k[ksb_code], self._m[module_code]])
 
     def coefficient(self, ksb_code: str, module_code: str, scale: int = 100) -> int:
-        """The score as an integer objective coefficient, round(scale * score)."""
+        """The score as an integer objective coefficient, round(scale * score); an avoided
+        pair gives -scale, below any pair its text does not support."""
+        if (self._k[ksb_code], self._m[module_code]) in self._avoided:
+            return -scale
         return round(scale * self.score(ksb_code, module_code))
 
     def why(self, ksb_code: str, module_code: str) -> list[str]:
@@ -394,6 +431,20 @@ def fit_matrix(
         support,
         order_share,
         order_ratio,
+    )
+
+
+def scenario_fit(
+    scenario: Scenario, params: FitParams | None = None, backend: str | None = None
+) -> FitMatrix:
+    """The fit matrix of a scenario's KSBs and modules, with its `preferences` applied."""
+    matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules, params, backend)
+    if not scenario.preferences:
+        return matrix
+    marked = [(p.ksb, p.module, p.preference) for p in scenario.preferences]
+    return matrix.with_preferences(
+        [(k, m) for k, m, how in marked if how == "prefer"],
+        [(k, m) for k, m, how in marked if how == "avoid"],
     )
 
 

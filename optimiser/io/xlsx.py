@@ -11,6 +11,7 @@ The workbook carries the same content as a YAML scenario, one sheet per part:
   Description, Outcomes, Themes.
 * ``Rules`` - Rule, Value, Default, What it means (an empty Value keeps the default).
 * ``Locks`` - KSB, Module, Mapped.
+* ``Preferences`` - KSB, Module, Preference (prefer or avoid): content-fit overrides.
 * ``Mapping`` - row 1 switches the existing mapping on (yes) or off (no); row 2 holds
   the module codes as column headers; row 3 says per module whether it is part of the
   mapping; from row 4 on, one row per KSB with an ``x`` where it is mapped.
@@ -58,9 +59,21 @@ DUTIES = "Duties"
 MODULES = "Modules"
 RULES = "Rules"
 LOCKS = "Locks"
+PREFERENCES = "Preferences"
 MAPPING = "Mapping"
 
-SHEET_ORDER = (INSTRUCTIONS, SCENARIO, STANDARD, KSBS, DUTIES, MODULES, RULES, LOCKS, MAPPING)
+SHEET_ORDER = (
+    INSTRUCTIONS,
+    SCENARIO,
+    STANDARD,
+    KSBS,
+    DUTIES,
+    MODULES,
+    RULES,
+    LOCKS,
+    PREFERENCES,
+    MAPPING,
+)
 REQUIRED_SHEETS = (STANDARD, KSBS, MODULES)
 
 SCENARIO_FIELDS = {"Name": "name", "Programme title": "programme_title"}
@@ -89,6 +102,8 @@ MODULE_COLUMNS = (
 )
 RULE_COLUMNS = ("Rule", "Value", "Default", "What it means")
 LOCK_COLUMNS = ("KSB", "Module", "Mapped")
+PREFERENCE_COLUMNS = ("KSB", "Module", "Preference")
+PREFERENCE_WORDS = ("prefer", "avoid")
 
 #: The mapping sheet: switch row, header row (module codes), "in mapping" row, KSB rows.
 MAP_SWITCH_ROW, MAP_HEADER_ROW, MAP_INCLUDE_ROW, MAP_FIRST_ROW = 1, 2, 3, 4
@@ -725,6 +740,9 @@ class _Reader:
         locks = self.locks()
         if locks:
             data["locks"] = locks
+        preferences = self.preferences()
+        if preferences:
+            data["preferences"] = preferences
         mapping = self.mapping()
         if mapping is not None:
             data["mapping"] = mapping
@@ -898,6 +916,23 @@ class _Reader:
             if mapped is not None:
                 lock["mapped"] = mapped
             out.append(lock)
+        return out
+
+    def preferences(self) -> list[dict[str, Any]]:
+        rows = self.table(PREFERENCES, PREFERENCE_COLUMNS, ("KSB", "Module"))
+        keys = {"KSB": "ksb", "Module": "module", "Preference": "preference"}
+        self.places.put("preferences", PREFERENCES, None, None)
+        out: list[dict[str, Any]] = []
+        for i, row in enumerate(rows):
+            self.places.put(f"preferences[{i}]", PREFERENCES, row.number, None)
+            pref: dict[str, Any] = {}
+            for col, key in keys.items():
+                self.places.put(f"preferences[{i}].{key}", PREFERENCES, row.number, col)
+                t = self.text(PREFERENCES, row, col)
+                if t is not None:
+                    word = t.strip().lower()
+                    pref[key] = word if key == "preference" and word in PREFERENCE_WORDS else t
+            out.append(pref)
         return out
 
     def mapping(self) -> dict[str, list[str]] | None:
@@ -1222,6 +1257,12 @@ def _instructions(ws: Worksheet, rules: Rules) -> None:
             "the default) or must not be (Mapped: no).",
         ),
         (
+            "Preferences",
+            "Optional. KSB and Module: where the team would rather see a KSB (Preference: "
+            "prefer, the default) or rather not (avoid). Unlike a lock this is a wish: it "
+            "outweighs the modules' wording but never the rules.",
+        ),
+        (
             "Mapping",
             "Optional: your existing mapping. Cell B1 says whether there is one (yes/no). "
             "Row 2 holds module codes, one per column; row 3 says per module whether it is "
@@ -1469,6 +1510,19 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
         set_value(ws.cell(r, 3), lock.mapped)
     _list_validation(
         ws, ("yes", "no"), _column_range(LOCK_COLUMNS, "Mapped"), "yes (default) or no"
+    )
+
+    ws = wb.create_sheet(PREFERENCES)
+    _header(ws, PREFERENCE_COLUMNS, (12, 14, 12))
+    for r, pref in enumerate(scenario.preferences if scenario else [], start=2):
+        set_text(ws.cell(r, 1), pref.ksb)
+        set_text(ws.cell(r, 2), pref.module)
+        set_text(ws.cell(r, 3), pref.preference)
+    _list_validation(
+        ws,
+        PREFERENCE_WORDS,
+        _column_range(PREFERENCE_COLUMNS, "Preference"),
+        "prefer (default) or avoid",
     )
 
     ws = wb.create_sheet(MAPPING)
