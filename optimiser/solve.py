@@ -221,7 +221,46 @@ def solve(
         result.changes = diff_pairs(inst, base_pairs, pairs)
     if matrix is not None:
         result.extra["placements"] = placements(inst, pairs, matrix)
+    if inst.scenario.preferences:
+        result.extra["preferences"] = preference_outcomes(inst, pairs, base_pairs)
     return result
+
+
+def preference_outcomes(
+    inst: Instance, pairs: set[tuple[int, int]], baseline: set[tuple[int, int]] | None
+) -> list[dict[str, object]]:
+    """Each of the scenario's preferences, whether the mapping meets it and, where it does
+    not, the reason in plain words (the rules and fewest changes come before preferences)."""
+    locked = {(k, j): mapped for k, j, mapped in inst.locks}
+    out: list[dict[str, object]] = []
+    for pref in inst.scenario.preferences:
+        k, j = inst.k_index[pref.ksb], inst.m_index[pref.module]
+        wanted = pref.preference == "prefer"
+        row: dict[str, object] = {
+            "ksb": pref.ksb,
+            "module": pref.module,
+            "preference": pref.preference,
+            "met": ((k, j) in pairs) == wanted,
+        }
+        if not row["met"]:
+            module = inst.modules[j]
+            if locked.get((k, j)) is (not wanted):
+                why = f"a lock {'keeps it out' if wanted else 'puts it there'}"
+            elif wanted and not inst.assessable[k][j]:
+                methods = ", ".join(module.assessments) or "none"
+                why = (
+                    f"{module.code}'s assessments ({methods}) cannot evidence "
+                    f"{pref.ksb} ({inst.kind(k)})"
+                )
+            elif baseline is not None and ((k, j) in baseline) != wanted:
+                why = "keeping changes to the existing mapping few comes first"
+            elif wanted:
+                why = "the rules left no room for it there (capacity, duplication or levels)"
+            else:
+                why = "the rules need it there"
+            row["why"] = why
+        out.append(row)
+    return out
 
 
 def placements(

@@ -202,4 +202,9 @@ def test_solve_reports_placements_and_workbook(tmp_path: Path) -> None:
         k for ks in data["mapping"].values() for k in ks
     }
     assert all(0 <= info["fit"] <= 1 for ks in placed.values() for info in ks.values())
+    # the shipped scenario's one preference is met and named as the reason
+    assert data["preferences"] == [
+        {"ksb": "B1", "module": "CYB407", "preference": "prefer", "met": True}
+    ]
+    assert placed["CYB407"]["B1"]["why"][0] == "marked preferred"
     assert out.exists()

@@ -6,6 +6,7 @@ import statistics
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from conftest import module as plain_module
@@ -452,3 +453,30 @@ def test_solver_follows_the_wording_then_the_teams_preferences() -> None:
     assert marked == {"K1": "M2", "K2": "M2", "K3": "M1", "K4": "M1"}
     result = solve_fast(_preference_scenario([{"ksb": "K4", "module": "M1"}]))
     assert result.extra["placements"]["M1"]["K4"]["why"][0] == "marked preferred"
+
+
+def test_unmet_preferences_say_why() -> None:
+    def outcomes(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, object]]:
+        result = solve_fast(scenario_from_data(data, Path("preferences.yaml")))
+        return {(str(o["ksb"]), str(o["module"])): o for o in result.extra["preferences"]}
+
+    locked = _preference_scenario([{"ksb": "K1", "module": "M2"}]).model_dump()
+    locked["locks"] = [{"ksb": "K1", "module": "M2", "mapped": False}]
+    assert outcomes(locked)[("K1", "M2")] == {
+        "ksb": "K1",
+        "module": "M2",
+        "preference": "prefer",
+        "met": False,
+        "why": "a lock keeps it out",
+    }
+    exam_only = _preference_scenario([]).model_dump()
+    exam_only["preferences"] = [{"ksb": "B1", "module": "M1"}]
+    exam_only["standard"]["ksbs"].append({"code": "B1", "text": "Works safely"})
+    exam_only["programme"]["modules"][0]["assessments"] = ["exam"]
+    exam_only["rules"]["max_modules_per_ksb"]["behaviour"] = 1
+    why = outcomes(exam_only)[("B1", "M1")]["why"]
+    assert why == "M1's assessments (exam) cannot evidence B1 (behaviour)"
+    met = solve_fast(_preference_scenario([{"ksb": "K2", "module": "M1"}]))
+    assert met.extra["preferences"] == [
+        {"ksb": "K2", "module": "M1", "preference": "prefer", "met": True}
+    ]

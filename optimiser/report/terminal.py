@@ -62,6 +62,16 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
                 "what they teach and the proposal will follow it.",
                 highlight=False,
             )
+        prefs = result.extra.get("preferences") or []
+        if prefs:
+            met = sum(1 for p in prefs if p["met"])
+            console.print(f"Preferences met: {met} of {len(prefs)}", highlight=False)
+            for p in prefs:
+                if not p["met"]:
+                    console.print(
+                        f"- not met: {p['preference']} {p['ksb']} in {p['module']}: {p['why']}",
+                        highlight=False,
+                    )
         if result.changes is not None:
             added = ", ".join(f"{k}→{m}" for k, m in result.changes.added) or "none"
             removed = ", ".join(f"{k}→{m}" for k, m in result.changes.removed) or "none"

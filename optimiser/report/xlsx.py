@@ -202,6 +202,13 @@ class _Report:
             kv("Cells added to the existing mapping", len(r.changes.added))
             kv("Cells removed from the existing mapping", len(r.changes.removed))
 
+        prefs = r.extra.get("preferences") or []
+        if prefs:
+            section("Preferences")
+            for pref in prefs:
+                label = f"{pref['preference']} {pref['ksb']} in {pref['module']}"
+                kv(label, "met" if pref["met"] else f"not met: {pref['why']}")
+
         if r.objective:
             section("Objective")
             for name, value in r.objective.items():
