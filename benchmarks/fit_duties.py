@@ -227,12 +227,13 @@ def main(argv: list[str]) -> int:
         variants = {
             "default": base,
             "TF-IDF, Porter, stop words only": FitParams(
-                prefix=0, feedback_rounds=0, neighbours=0, order_weight=0
+                prefix=0, feedback_rounds=0, neighbours=0, order_weight=0, clause_weight=1.0
             ),
             "full Porter stems (no prefix cut)": replace(base, prefix=0),
             "no pseudo-relevance feedback": replace(base, feedback_rounds=0),
             "no neighbour smoothing": replace(base, neighbours=0),
             "no listing-order prior": replace(base, order_weight=0),
+            "no clause weighting": replace(base, clause_weight=1.0),
         }
         for label, params in variants.items():
             report(cases, params, label, detail=False)

@@ -17,6 +17,7 @@ from optimiser.check import check_mapping
 from optimiser.fit import (
     STOP_WORDS,
     FitParams,
+    clause_tokens,
     fit_matrix,
     resolve_backend,
     semantic,
@@ -88,6 +89,38 @@ def test_tokens_drop_stop_words_and_standard_speak() -> None:
 
 
 # --- the fit matrix ---------------------------------------------------------------------
+
+
+def test_clause_numbers_start_after_punctuation_and_lead_in_phrases() -> None:
+    numbered = clause_tokens(
+        "Maintain the pharmacy stock, including ordering and receiving medicines, "
+        "in line with legal requirements"
+    )
+    assert [(t.surface, n) for t, n in numbered] == [
+        ("Maintain", 0),
+        ("pharmacy", 0),
+        ("stock", 0),
+        ("ordering", 1),
+        ("receiving", 1),
+        ("medicines", 1),
+        ("line", 2),
+        ("legal", 2),
+    ]
+    assert [t for t, _ in clause_tokens("no boundary here at all")] == tokens(
+        "no boundary here at all"
+    )
+
+
+def test_opening_clause_weighs_more_than_the_detail() -> None:
+    ksbs = [KSB(code="K1", text="Stock control")]
+    mods = [
+        module("M1", "", "Stock control of the pharmacy, with audits and records"),
+        module("M2", "", "Audits and records of the pharmacy, with stock control"),
+    ]
+    fit = fit_matrix(ksbs, mods)
+    assert fit.score("K1", "M1") > fit.score("K1", "M2")
+    flat = fit_matrix(ksbs, mods, FitParams(clause_weight=1.0))
+    assert flat.score("K1", "M1") == pytest.approx(flat.score("K1", "M2"))
 
 
 def test_database_ksb_prefers_database_module() -> None:

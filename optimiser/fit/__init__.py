@@ -18,7 +18,7 @@ from optimiser.fit.model import (
     scenario_fit,
 )
 from optimiser.fit.stem import stem
-from optimiser.fit.text import STOP_WORDS, Token, terms, tokens, words
+from optimiser.fit.text import STOP_WORDS, Token, clause_tokens, terms, tokens, words
 
 __all__ = [
     "BACKENDS",
@@ -28,6 +28,7 @@ __all__ = [
     "FitMatrix",
     "FitParams",
     "Token",
+    "clause_tokens",
     "fit_matrix",
     "resolve_backend",
     "scenario_fit",

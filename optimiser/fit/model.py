@@ -7,8 +7,11 @@ The relevance model, step by step:
    the vocabulary every standard uses, "understand", "including", ...) dropped, and stemmed
    (Porter, then cut to a common prefix so that "safe", "safety" and "safely" meet).
 2. Weights. TF-IDF with sublinear term frequency (1 + log tf); the IDF is computed over the
-   scenario's own corpus, every KSB and every module text together. Vectors are unit length,
-   so the direct relevance of KSB k to module m is the cosine of their vectors.
+   scenario's own corpus, every KSB and every module text together. A statement names its
+   topic in its opening clause; what follows a comma, "including", "such as", "using",
+   "to ensure" and the like adds detail, so words there weigh `clause_weight` (0.7) as much.
+   Vectors are unit length, so the direct relevance of KSB k to module m is the cosine of
+   their vectors.
 3. Pseudo-relevance feedback. Module texts are short; each module's vector is enriched with
    the KSBs that already point to it (a soft assignment, softmax over modules), for a couple of
    rounds, so the vocabulary of a module's KSBs, not just its own words, votes. The result is
@@ -51,7 +54,7 @@ from numpy.typing import NDArray
 
 from models import KSB, Module, Scenario
 from optimiser.fit import semantic
-from optimiser.fit.text import Token, tokens
+from optimiser.fit.text import Token, clause_tokens, tokens
 
 FloatMatrix = NDArray[np.float64]
 
@@ -70,6 +73,7 @@ class FitParams:
     """Knobs of the relevance model; the defaults are the documented model."""
 
     prefix: int = 6  # stems are cut to this many letters (0: full Porter stems)
+    clause_weight: float = 0.7  # weight of words after a text's opening clause (1: no effect)
     feedback_rounds: int = 2  # pseudo-relevance feedback rounds on module vectors
     feedback_weight: float = 2.0  # weight of the KSB centroid added to a module vector
     feedback_temperature: float = 0.1  # softmax temperature of the soft assignment
@@ -90,15 +94,18 @@ class _Doc:
     toks: list[Token]
     terms: list[str]
     surface: dict[str, str] = field(default_factory=dict)  # term -> first word as written
+    weights: list[float] = field(default_factory=list)  # per term: 1, or the clause weight
 
 
-def _doc(parts: Sequence[str], prefix: int) -> _Doc:
-    toks = [t for part in parts for t in tokens(part)]
+def _doc(parts: Sequence[str], prefix: int, clause_weight: float = 1.0) -> _Doc:
+    numbered = [tc for part in parts for tc in clause_tokens(part)]
+    toks = [t for t, _ in numbered]
     terms = [t.stem[:prefix] if prefix > 0 else t.stem for t in toks]
     surface: dict[str, str] = {}
     for term, tok in zip(terms, toks, strict=True):
         surface.setdefault(term, tok.surface)
-    return _Doc(toks, terms, surface)
+    weights = [1.0 if clause == 0 else clause_weight for _, clause in numbered]
+    return _Doc(toks, terms, surface, weights)
 
 
 def _phrase(text: str, prefix: int) -> tuple[str, ...]:
@@ -248,17 +255,21 @@ def _ksb_parts(ksb: KSB) -> list[str]:
 
 
 def _tfidf(docs: list[_Doc]) -> tuple[FloatMatrix, list[str], NDArray[np.float64]]:
-    """Unit TF-IDF rows (sublinear tf, smoothed idf over `docs`), the vocabulary and the idf."""
+    """Unit TF-IDF rows (sublinear tf times the mean clause weight of the term's
+    occurrences, smoothed idf over `docs`), the vocabulary and the idf."""
     vocab = sorted({t for d in docs for t in d.terms})
     index = {t: i for i, t in enumerate(vocab)}
     counts = np.zeros((len(docs), len(vocab)))
+    mass = np.zeros((len(docs), len(vocab)))
     for i, d in enumerate(docs):
-        for t in d.terms:
+        for t, w in zip(d.terms, d.weights or [1.0] * len(d.terms), strict=True):
             counts[i, index[t]] += 1
+            mass[i, index[t]] += w
     n = len(docs)
     df = (counts > 0).sum(axis=0)
     idf = np.log((n + 1) / (df + 1)) + 1.0
-    tf = np.where(counts > 0, 1.0 + np.log(np.maximum(counts, 1.0)), 0.0)
+    safe = np.maximum(counts, 1.0)
+    tf = np.where(counts > 0, (1.0 + np.log(safe)) * mass / safe, 0.0)
     return _unit_rows(tf * idf), vocab, idf
 
 
@@ -375,8 +386,8 @@ def fit_matrix(
     """
     p = params or FitParams()
     mode = resolve_backend(backend)
-    kdocs = [_doc(_ksb_parts(k), p.prefix) for k in ksbs]
-    mdocs = [_doc(_module_parts(m), p.prefix) for m in modules]
+    kdocs = [_doc(_ksb_parts(k), p.prefix, p.clause_weight) for k in ksbs]
+    mdocs = [_doc(_module_parts(m), p.prefix, p.clause_weight) for m in modules]
     nk, nm = len(ksbs), len(modules)
     scores = np.zeros((nk, nm))
     reasons: dict[tuple[int, int], list[str]] = {}

@@ -5,6 +5,7 @@ standards and module specifications use everywhere ("understand", "knowledge", "
 "ability", "appropriate", ...): they say nothing about *what* is taught.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -58,13 +59,38 @@ def words(text: str) -> list[str]:
 
 def tokens(text: str) -> list[Token]:
     """Content words of `text`, in order: stop words and one-letter words dropped, stemmed."""
-    out: list[Token] = []
+    return [tok for tok, _ in _content(text)]
+
+
+#: Where a new clause starts: punctuation, and the phrases that lead into examples, lists,
+#: means or purpose ("including", "such as", "in line with", "using", "to ensure", ...).
+_CLAUSE = re.compile(
+    r"[;:.,()]|\s(?:including|such as|e\.g\.|eg|for example|in line with|in accordance with"
+    r"|to ensure|ensuring|using|by)\s",
+    re.IGNORECASE,
+)
+
+
+def clause_tokens(text: str) -> list[tuple[Token, int]]:
+    """Content words of `text` with the number of the clause they stand in: 0 for the
+    opening clause, then 1, 2, ... (clauses without a content word are not counted)."""
+    bounds = [m.start() for m in _CLAUSE.finditer(text)]
+    numbered: dict[int, int] = {}
+    out: list[tuple[Token, int]] = []
+    for tok, start in _content(text):
+        clause = numbered.setdefault(bisect.bisect_right(bounds, start), len(numbered))
+        out.append((tok, clause))
+    return out
+
+
+def _content(text: str) -> list[tuple[Token, int]]:
+    out: list[tuple[Token, int]] = []
     for match in _WORD.finditer(text):
         surface = match.group(0)
         w = surface.lower()
         if len(w) < 2 or w in STOP_WORDS:
             continue
-        out.append(Token(stem(w), surface))
+        out.append((Token(stem(w), surface), match.start()))
     return out
 
 
