@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from conftest import SCENARIOS, STANDARDS
 from typer.testing import CliRunner
 
@@ -173,9 +174,23 @@ def test_fit_lists_candidates_and_gaps() -> None:
     for rows in data["candidates"].values():
         assert len(rows) == 2 and rows[0]["fit"] >= rows[1]["fit"]
     assert isinstance(data["unsupported"], list)
-    # the shipped standard lists related KSBs together, so the listing-order prior is on
+    # the shipped standard gives duties, which group its KSBs: listing order is not used
+    assert data["listing_order"]["share"] == 0
+
+
+def test_fit_leans_on_listing_order_only_without_duties(tmp_path: Path) -> None:
+    """Without duties, the shipped standard's listing order (related KSBs together) counts."""
+    scenario = yaml.safe_load((SCENARIOS / "hnc-cyber-security.yaml").read_text())
+    standard = yaml.safe_load((SCENARIOS / scenario["standard"]).read_text())
+    standard.pop("duties")
+    scenario["standard"] = standard
+    path = tmp_path / "no-duties.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    code, data = run_json("fit", path)
     order = data["listing_order"]
-    assert order["neighbour_word_ratio"] > 1 and 0 < order["share"] <= 1
+    assert code == 0 and order["neighbour_word_ratio"] > 1 and 0 < order["share"] <= 1
+    result = run("fit", path)
+    assert "share" in result.stdout and "times as many words" in result.stdout
 
 
 def test_match_ranks_the_programmes_own_standard_first() -> None:

@@ -47,7 +47,7 @@ and `FitMatrix.active` is False.
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -448,8 +448,12 @@ def fit_matrix(
 def scenario_fit(
     scenario: Scenario, params: FitParams | None = None, backend: str | None = None
 ) -> FitMatrix:
-    """The fit matrix of a scenario's KSBs and modules, with its `preferences` applied."""
-    matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules, params, backend)
+    """The fit matrix of a scenario's KSBs and modules, with its `preferences` applied. The
+    listing-order prior is used only where the standard gives no duties (step 5)."""
+    p = params or FitParams()
+    if scenario.standard.duties:
+        p = replace(p, order_weight=0.0)
+    matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules, p, backend)
     if not scenario.preferences:
         return matrix
     marked = [(p.ksb, p.module, p.preference) for p in scenario.preferences]
