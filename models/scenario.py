@@ -1,6 +1,7 @@
 """A scenario: standard + programme + rules (+ locks, preferences and an existing mapping)."""
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -8,6 +9,27 @@ from models.base import Strict, place_error
 from models.programme import Programme
 from models.rules import Rules
 from models.standard import Code, Standard
+
+
+def _check_pair_marks(
+    key: str,
+    noun: str,
+    marks: list[tuple[str, str, object]],
+    words: Callable[[str, str, Any], str],
+    ksbs: set[str],
+    modules: set[str],
+) -> None:
+    """Marks on (KSB, module) pairs (locks, preferences): known codes, and no pair marked
+    two ways."""
+    first: dict[tuple[str, str], tuple[int, object]] = {}
+    for i, (ksb, module, value) in enumerate(marks):
+        j, seen = first.setdefault((ksb, module), (i, value))
+        if seen != value:
+            raise place_error(f"{key}[{i}]", f"{words(ksb, module, value)} contradicts {key}[{j}]")
+        if ksb not in ksbs:
+            raise place_error(f"{key}[{i}].ksb", f"{noun} names unknown KSB {ksb!r}")
+        if module not in modules:
+            raise place_error(f"{key}[{i}].module", f"{noun} names unknown module {module!r}")
 
 
 class Lock(Strict):
@@ -60,39 +82,22 @@ class Scenario(Strict):
                         f"unknown assessment method {method!r} for {ksb.code}; "
                         f"known methods: {known}",
                     )
-        wanted: dict[tuple[str, str], tuple[int, bool]] = {}
-        for i, lock in enumerate(self.locks):
-            first = wanted.setdefault((lock.ksb, lock.module), (i, lock.mapped))
-            if first[1] != lock.mapped:
-                raise place_error(
-                    f"locks[{i}]",
-                    f"lock of {lock.ksb} {'into' if lock.mapped else 'out of'} {lock.module} "
-                    f"contradicts locks[{first[0]}]",
-                )
-            if lock.ksb not in ksbs:
-                raise place_error(f"locks[{i}].ksb", f"lock names unknown KSB {lock.ksb!r}")
-            if lock.module not in modules:
-                raise place_error(
-                    f"locks[{i}].module", f"lock names unknown module {lock.module!r}"
-                )
-        said: dict[tuple[str, str], tuple[int, str]] = {}
-        for i, pref in enumerate(self.preferences):
-            first_pref = said.setdefault((pref.ksb, pref.module), (i, pref.preference))
-            if first_pref[1] != pref.preference:
-                raise place_error(
-                    f"preferences[{i}]",
-                    f"{pref.preference} {pref.ksb} in {pref.module} contradicts "
-                    f"preferences[{first_pref[0]}]",
-                )
-            if pref.ksb not in ksbs:
-                raise place_error(
-                    f"preferences[{i}].ksb", f"preference names unknown KSB {pref.ksb!r}"
-                )
-            if pref.module not in modules:
-                raise place_error(
-                    f"preferences[{i}].module",
-                    f"preference names unknown module {pref.module!r}",
-                )
+        _check_pair_marks(
+            "locks",
+            "lock",
+            [(lock.ksb, lock.module, lock.mapped) for lock in self.locks],
+            lambda k, m, mapped: f"lock of {k} {'into' if mapped else 'out of'} {m}",
+            ksbs,
+            modules,
+        )
+        _check_pair_marks(
+            "preferences",
+            "preference",
+            [(p.ksb, p.module, p.preference) for p in self.preferences],
+            lambda k, m, how: f"{how} {k} in {m}",
+            ksbs,
+            modules,
+        )
         for module_code, codes in (self.mapping or {}).items():
             if module_code not in modules:
                 raise place_error(
