@@ -898,41 +898,40 @@ class _Reader:
         return rules
 
     def locks(self) -> list[dict[str, Any]]:
-        rows = self.table(LOCKS, LOCK_COLUMNS, ("KSB", "Module"))
-        keys = {"KSB": "ksb", "Module": "module", "Mapped": "mapped"}
-        self.places.put("locks", LOCKS, None, None)
-        for i, row in enumerate(rows):
-            self.places.put(f"locks[{i}]", LOCKS, row.number, None)
-            for col, key in keys.items():
-                self.places.put(f"locks[{i}].{key}", LOCKS, row.number, col)
-        out: list[dict[str, Any]] = []
-        for row in rows:
-            lock: dict[str, Any] = {}
-            for col in ("KSB", "Module"):
-                t = self.text(LOCKS, row, col)
-                if t is not None:
-                    lock[keys[col]] = t
-            mapped = self.yes_no(LOCKS, row, "Mapped")
-            if mapped is not None:
-                lock["mapped"] = mapped
-            out.append(lock)
-        return out
+        return self.pair_marks(LOCKS, "locks", "Mapped", "mapped", self.yes_no)
 
     def preferences(self) -> list[dict[str, Any]]:
-        rows = self.table(PREFERENCES, PREFERENCE_COLUMNS, ("KSB", "Module"))
-        keys = {"KSB": "ksb", "Module": "module", "Preference": "preference"}
-        self.places.put("preferences", PREFERENCES, None, None)
+        def word(sheet: str, row: _Row, col: str) -> str | None:
+            t = self.text(sheet, row, col)
+            if t is None:
+                return None
+            low = t.strip().lower()
+            return low if low in PREFERENCE_WORDS else t  # anything else: pydantic says why
+
+        return self.pair_marks(PREFERENCES, "preferences", "Preference", "preference", word)
+
+    def pair_marks(
+        self,
+        sheet: str,
+        key: str,
+        column: str,
+        field: str,
+        read: Callable[[str, _Row, str], Any],
+    ) -> list[dict[str, Any]]:
+        """Rows of KSB, Module and one more `column` (locks, preferences) as scenario data."""
+        rows = self.table(sheet, ("KSB", "Module", column), ("KSB", "Module"))
+        keys = {"KSB": "ksb", "Module": "module", column: field}
+        self.places.put(key, sheet, None, None)
         out: list[dict[str, Any]] = []
         for i, row in enumerate(rows):
-            self.places.put(f"preferences[{i}]", PREFERENCES, row.number, None)
-            pref: dict[str, Any] = {}
-            for col, key in keys.items():
-                self.places.put(f"preferences[{i}].{key}", PREFERENCES, row.number, col)
-                t = self.text(PREFERENCES, row, col)
-                if t is not None:
-                    word = t.strip().lower()
-                    pref[key] = word if key == "preference" and word in PREFERENCE_WORDS else t
-            out.append(pref)
+            self.places.put(f"{key}[{i}]", sheet, row.number, None)
+            mark: dict[str, Any] = {}
+            for col, name in keys.items():
+                self.places.put(f"{key}[{i}].{name}", sheet, row.number, col)
+                value = read(sheet, row, col) if col == column else self.text(sheet, row, col)
+                if value is not None:
+                    mark[name] = value
+            out.append(mark)
         return out
 
     def mapping(self) -> dict[str, list[str]] | None:
@@ -1502,26 +1501,20 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
     ws = wb.create_sheet(RULES)
     _write_rules(ws, rules)
 
-    ws = wb.create_sheet(LOCKS)
-    _header(ws, LOCK_COLUMNS, (12, 14, 10))
-    for r, lock in enumerate(scenario.locks if scenario else [], start=2):
-        set_text(ws.cell(r, 1), lock.ksb)
-        set_text(ws.cell(r, 2), lock.module)
-        set_value(ws.cell(r, 3), lock.mapped)
-    _list_validation(
-        ws, ("yes", "no"), _column_range(LOCK_COLUMNS, "Mapped"), "yes (default) or no"
+    locks = scenario.locks if scenario else []
+    _write_pair_marks(
+        wb.create_sheet(LOCKS),
+        LOCK_COLUMNS,
+        [(lock.ksb, lock.module, lock.mapped) for lock in locks],
+        ("yes", "no"),
+        "yes (default) or no",
     )
-
-    ws = wb.create_sheet(PREFERENCES)
-    _header(ws, PREFERENCE_COLUMNS, (12, 14, 12))
-    for r, pref in enumerate(scenario.preferences if scenario else [], start=2):
-        set_text(ws.cell(r, 1), pref.ksb)
-        set_text(ws.cell(r, 2), pref.module)
-        set_text(ws.cell(r, 3), pref.preference)
-    _list_validation(
-        ws,
+    prefs = scenario.preferences if scenario else []
+    _write_pair_marks(
+        wb.create_sheet(PREFERENCES),
+        PREFERENCE_COLUMNS,
+        [(p.ksb, p.module, p.preference) for p in prefs],
         PREFERENCE_WORDS,
-        _column_range(PREFERENCE_COLUMNS, "Preference"),
         "prefer (default) or avoid",
     )
 
@@ -1536,6 +1529,22 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return wb
+
+
+def _write_pair_marks(
+    ws: Worksheet,
+    columns: Sequence[str],
+    marks: list[tuple[str, str, object]],
+    choices: Sequence[str],
+    prompt: str,
+) -> None:
+    """A Locks or Preferences sheet: KSB, Module and the mark, with a dropdown for the mark."""
+    _header(ws, columns, (12, 14, 12))
+    for r, (ksb, module, value) in enumerate(marks, start=2):
+        set_text(ws.cell(r, 1), ksb)
+        set_text(ws.cell(r, 2), module)
+        set_value(ws.cell(r, 3), value)
+    _list_validation(ws, choices, _column_range(columns, columns[2]), prompt)
 
 
 def _write_mapping(ws: Worksheet, scenario: Scenario | None, standard: Standard | None) -> None:
