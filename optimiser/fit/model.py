@@ -337,7 +337,8 @@ def _order_prior(
                     j = members[pos + step]
                     weights[i, j] = weights[j, i] = p.order_decay ** (step - 1)
                     adjacent[i, j] = adjacent[j, i] = step == 1
-    same = np.array([[a.kind_ == b.kind_ for b in ksbs] for a in ksbs])
+    kinds = np.array([k.kind_ for k in ksbs])
+    same = kinds[:, None] == kinds[None, :]
     np.fill_diagonal(same, False)
     sim = kvec @ kvec.T
     overall = float(sim[same].mean()) if same.any() else 0.0
@@ -415,8 +416,9 @@ def fit_matrix(
         support[:, j] = np.clip(smoothed[:, col], 0.0, 1.0)
 
     term_idf = dict(zip(vocab, idf.tolist(), strict=True))
-    _themes(ksbs, modules, kdocs, mdocs, p, scores, reasons)
-    _themes(ksbs, modules, kdocs, mdocs, p, support, {})
+    floors = _themes(ksbs, modules, kdocs, mdocs, p, reasons)
+    np.maximum(scores, floors, out=scores)
+    np.maximum(support, floors, out=support)
     for i in range(nk):
         kterms = set(kdocs[i].terms)
         for col, j in enumerate(live):
@@ -456,10 +458,10 @@ def scenario_fit(
     matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules, p, backend)
     if not scenario.preferences:
         return matrix
-    marked = [(p.ksb, p.module, p.preference) for p in scenario.preferences]
+    marked = scenario.preferences
     return matrix.with_preferences(
-        [(k, m) for k, m, how in marked if how == "prefer"],
-        [(k, m) for k, m, how in marked if how == "avoid"],
+        [(m.ksb, m.module) for m in marked if m.preference == "prefer"],
+        [(m.ksb, m.module) for m in marked if m.preference == "avoid"],
     )
 
 
@@ -479,10 +481,10 @@ def _themes(
     kdocs: list[_Doc],
     mdocs: list[_Doc],
     p: FitParams,
-    scores: FloatMatrix,
     reasons: dict[tuple[int, int], list[str]],
-) -> None:
-    """Apply the user's theme overrides to `scores` and note them in `reasons`."""
+) -> FloatMatrix:
+    """The user's theme overrides as a floor under the scores; noted in `reasons`."""
+    floors = np.zeros((len(ksbs), len(modules)))
     mthemes = [[(t, _phrase(t, p.prefix)) for t in m.themes or []] for m in modules]
     for i, ksb in enumerate(ksbs):
         kthemes = [(t, _phrase(t, p.prefix)) for t in ksb.themes or []]
@@ -505,5 +507,6 @@ def _themes(
                     notes.append(f"theme: {raw}")
                     floor = max(floor, THEME_IN_TEXT)
             if notes:
-                scores[i, j] = max(scores[i, j], floor)
+                floors[i, j] = floor
                 reasons[(i, j)] = notes
+    return floors
