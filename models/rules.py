@@ -56,7 +56,10 @@ class SpiralRule(Strict):
 class Rules(Strict):
     """Every key is optional; nested maps merge key by key with the defaults."""
 
-    capacity_per_credit: Annotated[float, Field(ge=0)] = 0.4
+    #: None (the default): the relative rule, `bunching`; a number: an absolute rule
+    capacity_per_credit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    #: a module holds at most this many times its fair share of the standard's KSBs
+    bunching: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.5
     min_ksbs_per_module: NonNegInt = 1
     max_modules_per_ksb: DuplicationLimits = Field(default_factory=DuplicationLimits)
     max_level_percent: Annotated[float, Field(ge=0, le=100)] = 70

@@ -471,8 +471,7 @@ def _counting_words(inst: Instance, groups: list[Group]) -> list[str]:
             f"{need} KSBs need a place in {coverage.scope_words(inst, scope.name)}; "
             f"the {plural(len(mods), 'module')} there ({mod_names}) have room for {room} "
             f"in all, {need - room} short.",
-            "Each module's room is its credits × capacity_per_credit "
-            f"({inst.scenario.rules.capacity_per_credit:g}) unless max_ksbs says otherwise.",
+            capacity.rule_words(inst),
         ]
     where = set(mods)
     bound = [k for k in inst.K if {j for j in scope.modules if inst.assessable[k][j]} <= where]

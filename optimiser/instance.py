@@ -10,14 +10,51 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from models import KSB, Kind, Module, Scenario
+from models import KSB, Kind, Module, Rules, Scenario
 
 
-def capacity_of(module: Module, capacity_per_credit: float) -> int:
-    """`max_ksbs` where given, else floor(credits × capacity_per_credit)."""
+def route_credits(modules: list[Module], j: int) -> int:
+    """Credits one student takes on a route through module j: the compulsory modules plus
+    j's pathway (a compulsory module: the smallest pathway; an optional module with no
+    pathway: its own credits on top of the compulsory ones)."""
+    compulsory = sum(m.credits for m in modules if m.compulsory)
+    pathways: dict[str, int] = {}
+    for m in modules:
+        if not m.compulsory and m.pathway is not None:
+            pathways[m.pathway] = pathways.get(m.pathway, 0) + m.credits
+    module = modules[j]
+    if module.compulsory:
+        return compulsory + (min(pathways.values()) if pathways else 0)
+    if module.pathway is not None:
+        return compulsory + pathways[module.pathway]
+    return compulsory + module.credits
+
+
+def capacity_of(modules: list[Module], j: int, rules: Rules, n_ksbs: int) -> int:
+    """`max_ksbs` where given; else floor(credits × capacity_per_credit) where that is a
+    number; else (the default) ceil(bunching × fair share), the fair share being the
+    standard's KSB count × credits ÷ route credits."""
+    module = modules[j]
     if module.max_ksbs is not None:
         return module.max_ksbs
-    return math.floor(module.credits * capacity_per_credit + 1e-9)
+    if rules.capacity_per_credit is not None:
+        return math.floor(module.credits * rules.capacity_per_credit + 1e-9)
+    share = n_ksbs * module.credits / route_credits(modules, j)
+    return math.ceil(rules.bunching * share - 1e-9)
+
+
+def capacity_source(modules: list[Module], j: int, rules: Rules, n_ksbs: int) -> str:
+    """Where a module's room comes from, in words with its numbers."""
+    module = modules[j]
+    if module.max_ksbs is not None:
+        return "its max_ksbs"
+    if rules.capacity_per_credit is not None:
+        return f"{module.credits} credits × capacity_per_credit {rules.capacity_per_credit:g}"
+    route = route_credits(modules, j)
+    return (
+        f"bunching {rules.bunching:g} × its fair share of {n_ksbs} KSBs × "
+        f"{module.credits}/{route} credits"
+    )
 
 
 @dataclass(frozen=True)
@@ -63,8 +100,11 @@ class Instance:
     # --- rules as numbers ---------------------------------------------------
     @cached_property
     def capacity(self) -> list[int]:
-        per_credit = self.scenario.rules.capacity_per_credit
-        return [capacity_of(m, per_credit) for m in self.modules]
+        rules, n = self.scenario.rules, len(self.ksbs)
+        return [capacity_of(self.modules, j, rules, n) for j in self.M]
+
+    def capacity_source(self, j: int) -> str:
+        return capacity_source(self.modules, j, self.scenario.rules, len(self.ksbs))
 
     @cached_property
     def max_modules(self) -> list[int]:

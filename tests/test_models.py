@@ -40,7 +40,8 @@ def load(data: Any) -> Any:
 def test_rule_defaults_follow_the_contract() -> None:
     """Without `rules` every default of the contract applies."""
     rules = load(base()).rules
-    assert rules.capacity_per_credit == 0.4
+    assert rules.capacity_per_credit is None
+    assert rules.bunching == 1.5
     assert rules.min_ksbs_per_module == 1
     assert rules.max_modules_per_ksb.model_dump() == {"knowledge": 2, "skill": 2, "behaviour": 4}
     assert rules.max_level_percent == 70
@@ -73,7 +74,7 @@ def test_nested_rule_maps_merge_key_by_key() -> None:
     rules = load(data).rules
     assert rules.max_modules_per_ksb.model_dump() == {"knowledge": 2, "skill": 1, "behaviour": 4}
     assert rules.spiral.model_dump() == {"min": 0, "max": 3, "kinds": ["knowledge", "skill"]}
-    assert rules.capacity_per_credit == 0.4
+    assert rules.capacity_per_credit is None
 
 
 def test_evidence_adds_methods_and_replaces_rows() -> None:
@@ -96,7 +97,39 @@ def test_module_and_lock_defaults() -> None:
     assert (m.compulsory, m.pathway, m.max_ksbs, m.assessments) == (True, None, None, [])
     assert scenario.locks[0].mapped is True
     assert scenario.mapping is None
-    assert Instance(scenario).capacity == [6]
+    # the relative default: ceil(1.5 × N KSBs × 15 / 15 route credits)
+    n = len(scenario.standard.ksbs)
+    assert Instance(scenario).capacity == [-(-3 * n // 2)]
+
+
+def test_relative_capacity_follows_route_credits() -> None:
+    """bunching × N × credits ÷ route credits, rounded up; pathways count per route."""
+    data = base()
+    data["standard"]["ksbs"] = [{"code": f"K{i}", "text": f"t{i}"} for i in range(1, 41)]
+    data["standard"]["duties"] = []
+    data["programme"]["modules"] = [
+        {"code": "C1", "level": 4, "credits": 30},
+        {"code": "C2", "level": 4, "credits": 30},
+        {"code": "A1", "level": 4, "credits": 15, "compulsory": False, "pathway": "A"},
+        {"code": "A2", "level": 4, "credits": 15, "compulsory": False, "pathway": "A"},
+        {"code": "B1", "level": 4, "credits": 20, "compulsory": False, "pathway": "B"},
+        {"code": "E1", "level": 4, "credits": 10, "compulsory": False},
+    ]
+    inst = Instance(load(data))
+    # route credits: compulsory 60 (+ smallest pathway B 20 = 80), A 60 + 30, B 60 + 20,
+    # elective 60 + 10
+    assert inst.capacity == [
+        23,  # ceil(1.5 × 40 × 30 / 80) = ceil(22.5)
+        23,
+        10,  # ceil(1.5 × 40 × 15 / 90) = 10
+        10,
+        15,  # ceil(1.5 × 40 × 20 / 80)
+        9,  # ceil(1.5 × 40 × 10 / 70) = ceil(8.57)
+    ]
+    data["rules"] = {"bunching": 1.0}
+    assert Instance(load(data)).capacity[0] == 15
+    data["rules"] = {"capacity_per_credit": 0.4}
+    assert Instance(load(data)).capacity == [12, 12, 6, 6, 8, 4]
 
 
 def test_kind_from_code_and_override() -> None:

@@ -141,7 +141,7 @@ CHECKS: list[tuple[str, Scenario, dict[str, list[str]], list[str]]] = [
     ),
     (
         "capacity-credits",
-        make(ksb_codes(3), [module("M1", credits=5)]),
+        make(ksb_codes(3), [module("M1", credits=5)], rules={"capacity_per_credit": 0.4}),
         {"M1": ["K1", "K2", "K3"]},
         ["capacity:M1"],
     ),
@@ -197,7 +197,7 @@ CHECKS: list[tuple[str, Scenario, dict[str, list[str]], list[str]]] = [
     # duplication, per kind
     (
         "duplication-clean-defaults",
-        make(["K1", "S1", "B1"], ["M1", "M2", "M3", "M4"]),
+        make(["K1", "S1", "B1"], ["M1", "M2", "M3", "M4"], rules={"capacity_per_credit": 0.4}),
         {"M1": ["K1", "S1", "B1"], "M2": ["K1", "S1", "B1"], "M3": ["B1"], "M4": ["B1"]},
         [],
     ),
@@ -215,7 +215,7 @@ CHECKS: list[tuple[str, Scenario, dict[str, list[str]], list[str]]] = [
     ),
     (
         "duplication-behaviour-five",
-        make(["K1", "B1"], ["M1", "M2", "M3", "M4", "M5"]),
+        make(["K1", "B1"], ["M1", "M2", "M3", "M4", "M5"], rules={"capacity_per_credit": 0.4}),
         {"M1": ["K1", "B1"], "M2": ["B1"], "M3": ["B1"], "M4": ["B1"], "M5": ["B1"]},
         ["duplication:B1"],
     ),
@@ -338,7 +338,7 @@ def test_checker_names_exactly_the_violated_groups(
 
 def test_checker_details_name_codes_and_numbers() -> None:
     """Each violation carries a sentence naming its module, KSB and numbers."""
-    s = make(ksb_codes(3), [module("M1", credits=5)])
+    s = make(ksb_codes(3), [module("M1", credits=5)], rules={"capacity_per_credit": 0.4})
     result = check_mapping(Instance(s), {"M1": ["K1", "K2", "K3"]})
     assert not result.ok
     (detail,) = result.to_json()["details"]

@@ -602,7 +602,8 @@ def test_template_is_empty_with_defaults_and_validations(tmp_path: Path) -> None
     rules = {
         row[0].value: (row[1].value, row[2].value) for row in wb["Rules"].iter_rows(min_row=2)
     }
-    assert rules["capacity_per_credit"] == (0.4, 0.4)
+    assert rules["capacity_per_credit"] == (None, None)
+    assert rules["bunching"] == (1.5, 1.5)
     assert rules["max_modules_per_ksb.behaviour"] == (4, 4)
     assert rules["spiral.kinds"] == ("knowledge, skill", "knowledge, skill")
     assert rules["evidence.exam"] == (None, "knowledge")

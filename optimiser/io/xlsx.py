@@ -141,8 +141,16 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
     RuleSpec(
         "capacity_per_credit",
         "float",
-        "A module holds at most credits × this number KSBs (rounded down), unless its "
-        "Max KSBs says otherwise. Checked as capacity:<module>.",
+        "Empty (the default): the bunching rule below sets each module's room. A number: "
+        "a module holds at most credits × this number KSBs (rounded down). A module's Max "
+        "KSBs overrides both. Checked as capacity:<module>.",
+    ),
+    RuleSpec(
+        "bunching",
+        "float",
+        "A module holds at most this many times its fair share of the standard's KSBs "
+        "(KSB count × its credits ÷ the credits a student takes on its route), rounded up. "
+        "Used while capacity_per_credit is empty. Checked as capacity:<module>.",
     ),
     RuleSpec(
         "min_ksbs_per_module",

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from models import KSB, Module, Scenario
 from optimiser.errors import InputError
+from optimiser.instance import capacity_of
 from optimiser.io.xlsx import RULE_SPECS, _rule_value, fit_row, set_text, set_value
 from optimiser.result import Result, SolveStatus
 
@@ -46,13 +47,6 @@ THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 KIND_LABEL = {"knowledge": "Knowledge", "skill": "Skill", "behaviour": "Behaviour"}
-
-
-def capacity(module: Module, capacity_per_credit: float) -> int:
-    """`max_ksbs` if set, else floor(credits × capacity_per_credit + 1e-9)."""
-    if module.max_ksbs is not None:
-        return module.max_ksbs
-    return math.floor(module.credits * capacity_per_credit + 1e-9)
 
 
 def _fit_score(fit: object | None, ksb: str, module: str) -> float | None:
@@ -134,7 +128,8 @@ class _Report:
         return [k.code for k in self.ksbs if (k.code, module) in self.pairs]
 
     def capacity(self, module: Module) -> int:
-        return capacity(module, self.rules.capacity_per_credit)
+        modules = list(self.modules)
+        return capacity_of(modules, modules.index(module), self.rules, len(self.ksbs))
 
     def evidencing(self, ksb: KSB, module: Module) -> list[str]:
         """The module's methods that evidence the KSB's kind (and its `assessable_by`)."""

@@ -1,4 +1,5 @@
-"""`capacity:M`: M holds at most `max_ksbs` KSBs, or floor(credits × capacity_per_credit)."""
+"""`capacity:M`: M holds at most `max_ksbs` KSBs; else floor(credits × capacity_per_credit)
+where that is a number; else (the default) ceil(bunching × its fair share of the standard)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,21 @@ def add(b: Builder) -> None:
 
 
 def source(inst: Instance, j: int) -> str:
-    m = inst.modules[j]
-    if m.max_ksbs is not None:
-        return "its max_ksbs"
-    return f"{m.credits} credits × {inst.scenario.rules.capacity_per_credit:g}"
+    return inst.capacity_source(j)
+
+
+def rule_words(inst: Instance) -> str:
+    """How a module's room is set, in one sentence with the rule's number."""
+    rules = inst.scenario.rules
+    if rules.capacity_per_credit is not None:
+        return (
+            "Each module's room is its credits × capacity_per_credit "
+            f"({rules.capacity_per_credit:g}) unless max_ksbs says otherwise."
+        )
+    return (
+        f"Each module's room is bunching ({rules.bunching:g}) times its fair share of the "
+        f"standard's {len(inst.ksbs)} KSBs (by credits) unless max_ksbs says otherwise."
+    )
 
 
 def check(inst: Instance, pairs: Pairs) -> list[Violation]:
