@@ -140,7 +140,7 @@ def bench_revise(std: Standard) -> None:
     data = programme(std, 0.6, MIXED)
     scen = Scenario.model_validate(data)
     start = time.perf_counter()
-    base = solve(scen, settings=SolverSettings(time_limit=60, quality_time=5))
+    base = solve(scen, settings=SolverSettings(time_limit=60, effort=5))
     first = time.perf_counter() - start
     data["mapping"] = base.mapping
     scen = Scenario.model_validate(data)
@@ -155,7 +155,7 @@ def bench_revise(std: Standard) -> None:
     ]
     new = Standard.model_validate({**std.model_dump(), "ksbs": ksbs, "duties": duties})
     start = time.perf_counter()
-    rev = revise(scen, new, SolverSettings(time_limit=60, quality_time=5))
+    rev = revise(scen, new, SolverSettings(time_limit=60, effort=5))
     wall = time.perf_counter() - start
     print(
         f"(d) revise {std.reference} ({len(std.ksbs)} KSBs, 20 modules): first solve "

@@ -15,11 +15,13 @@ from rich.console import Console
 from models import Scenario
 from optimiser.check import check_mapping
 from optimiser.errors import InputError
+from optimiser.explain import explain_result
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
-from optimiser.solve import SolverSettings, solve
+from optimiser.settings import Clock, SolverSettings
+from optimiser.solve import solve
 
 app = typer.Typer(
     name="htq",
@@ -131,7 +133,9 @@ def solve_cmd(
     scen = guarded(lambda: load_scenario(scenario))
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
-    result = solve(scen, settings=settings, progress=_progress(console))
+    clock = Clock(time_limit)
+    result = solve(scen, settings=settings, progress=_progress(console), clock=clock)
+    explain_result(result, scen, settings, clock)
 
     def show() -> None:
         print_result(console, Instance(scen), result)
@@ -179,6 +183,7 @@ def revise_cmd(
     new = guarded(lambda: load_standard(standard))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     rev = guarded(lambda: revise(scen, new, settings, source=scenario))
+    explain_result(rev.result, rev.scenario, settings)
     console = _console(json_to)
     show = partial(print_revision, console, rev)
     deliver(console, json_to, show, rev.result.to_json(), output, rev.scenario, rev.result)
@@ -206,6 +211,7 @@ def impact_cmd(
             fail(InputError(str(path), "mapping", "impact needs a mapping"))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     result = impact(scen_b, scen_a, settings)
+    explain_result(result.repair, scen_a, settings)
     console = _console(json_to)
     show = partial(print_impact, console, result)
     deliver(console, json_to, show, result.to_json(), output, scen_a, result.repair)

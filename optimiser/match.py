@@ -16,7 +16,7 @@ from optimiser.fit import scenario_fit, terms
 from optimiser.instance import Instance
 from optimiser.io.load import format_loc, load_standard, read_data
 from optimiser.model import build
-from optimiser.solve import SolverSettings
+from optimiser.settings import Clock, SolverSettings, run
 
 #: A KSB counts as supported where some module's content scores at least this.
 SUPPORT = 0.1
@@ -133,16 +133,11 @@ def _standards_in(path: Path) -> list[tuple[str, Standard]]:
 
 def feasible(scenario: Scenario, seed: int = 0, time_limit: float = 5.0) -> bool | None:
     """Whether some mapping satisfies every rule (no objective: a yes/no question)."""
-    b = build(Instance(scenario))
-    solver = SolverSettings(time_limit=time_limit, seed=seed).new_solver(time_limit)
-    status = solver.solve(b.model)
-    from ortools.sat.python import cp_model
-
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    settings = SolverSettings(time_limit=time_limit, seed=seed)
+    call = run(build(Instance(scenario)).model, settings, Clock(time_limit), time_limit)
+    if call.found:
         return True
-    if status == cp_model.INFEASIBLE:
-        return False
-    return None
+    return False if call.proved else None
 
 
 def match(

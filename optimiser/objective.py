@@ -1,84 +1,98 @@
 """The quality objective: where, among mappings that satisfy every rule, KSBs should go.
 
-Minimised, in one weighted sum (weights in `WEIGHTS`), all terms integral:
+Three criteria, in order of importance, each optimised with the ones before it held at
+their best (lexicographic, not a weighted sum, so that each stage can be proved on its
+own and no weight decides how much fit a better balance may buy):
 
-* **misfit**: for every mapped pair, ``110 − fit`` where ``fit`` (0–100) is how well
-  the module's own title and description match the KSB's text. Every entry costs
-  at least 10, so KSBs are not duplicated without purpose; where modules carry no
-  text every fit is 0 and this term just counts entries.
-* **duty_spread**: the number of (duty, module) pairs that hold at least one KSB
-  of the duty. Fewer means KSBs that share a duty sit together, so one learning
-  outcome can carry them.
-* **imbalance**: ``Σ_M |load_M × total_credits − credits_M × entries|``: how far
-  each module's share of the KSBs is from its share of the credits.
-
-Weights: a fit point is worth 4, a duty spread 10, and moving one KSB to even out
-load about 10: fit leads, cohesion and balance break near-ties.
+1. **fit**: for every mapped pair, ``110 − fit`` where ``fit`` (0–100) is how well the
+   module's own title and description match the KSB's text. Every entry costs at least
+   10, so KSBs are not duplicated without purpose; where modules carry no text every fit
+   is 0 and this stage just counts entries.
+2. **balance**: ``Σ_M |load_M × total_credits − credits_M × entries|``: how far each
+   module's share of the KSBs is from its share of the credits.
+3. **cohesion**: the number of (duty, module) pairs that hold at least one KSB of the
+   duty. Fewer means KSBs that share a duty sit together, so one learning outcome can
+   carry them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from optimiser.builder import Builder, LinExpr
 
-from optimiser.model import Builder, LinExpr
-
-WEIGHTS = {"misfit": 4, "duty_spread": 10, "imbalance": 5}
 ENTRY_COST = 110  # cost of an entry with fit 0; fit f costs ENTRY_COST - f
 
 Fit = dict[tuple[int, int], int]
 
 
+@dataclass(frozen=True)
+class Criterion:
+    """One stage of the objective: its name, the expression minimised, and how the value
+    is shown to people (divided by `scale`)."""
+
+    name: str
+    expr: LinExpr
+    scale: int = 1
+
+
 @dataclass
 class Quality:
-    total: LinExpr
-    parts: dict[str, LinExpr]
+    criteria: list[Criterion]
+    #: reported figures (not minimised): total fit points × 100, entries
+    fit_points: LinExpr
+    entries: LinExpr
 
 
 def add_quality(b: Builder, fit: Fit | None = None) -> Quality:
+    """Variables and expressions of the three criteria (nothing is minimised yet)."""
     inst = b.inst
     fit = fit or {}
     misfit = sum((ENTRY_COST - fit.get((k, j), 0)) * b.x[k][j] for k in inst.K for j in inst.M)
-    fit_total = sum(fit.get((k, j), 0) * b.x[k][j] for k in inst.K for j in inst.M)
+    fit_points = sum(fit.get((k, j), 0) * b.x[k][j] for k in inst.K for j in inst.M)
+    criteria = [
+        Criterion("fit", misfit),
+        Criterion("balance", _imbalance(b), scale=sum(m.credits for m in inst.modules)),
+    ]
+    spread = _duty_spread(b)
+    if spread is not None:
+        criteria.append(Criterion("cohesion", spread))
+    return Quality(criteria, fit_points, b.entries())
 
-    spread_terms = []
-    for code, members in inst.duties:
-        if len(members) < 2:
-            continue
-        for j in inst.M:
-            touched = b.model.new_bool_var(f"duty[{code},{inst.modules[j].code}]")
-            b.model.add_max_equality(touched, [b.x[k][j] for k in members])
-            spread_terms.append(touched)
-    spread: LinExpr = sum(spread_terms)
 
+def _imbalance(b: Builder) -> LinExpr:
+    inst = b.inst
     total_credits = sum(m.credits for m in inst.modules)
     entries = b.entries()
+    bound = len(inst.ksbs) * len(inst.modules) * total_credits
     devs = []
-    bound = len(inst.ksbs) * total_credits * 2
     for j, module in enumerate(inst.modules):
         dev = b.model.new_int_var(0, bound, f"imbalance[{module.code}]")
         gap = b.load(j) * total_credits - module.credits * entries
         b.model.add(dev >= gap)
         b.model.add(dev >= -gap)
         devs.append(dev)
-    imbalance: LinExpr = sum(devs)
-
-    total = (
-        total_credits * (WEIGHTS["misfit"] * misfit + WEIGHTS["duty_spread"] * spread)
-        + WEIGHTS["imbalance"] * imbalance
-    )
-    return Quality(
-        total,
-        {
-            "fit": fit_total,
-            "misfit": misfit,
-            "duty_spread": spread,
-            "imbalance": imbalance,
-            "entries": entries,
-        },
-    )
+    return sum(devs)
 
 
-def value(solver: cp_model.CpSolver, expr: LinExpr) -> int:
-    return int(solver.value(expr))
+def _duty_spread(b: Builder) -> LinExpr | None:
+    """Σ over duties of the modules each duty touches, or None without duties.
+
+    `touched[d, M]` is pushed down by the minimisation, so only its lower bounds are
+    needed: one per KSB of the duty, and one aggregate row (the duty's KSBs in M are at
+    most min(|d|, room of M) × touched) that lets the LP see that a duty of 12 KSBs
+    in modules of room 6 touches at least two of them.
+    """
+    inst = b.inst
+    terms = []
+    for code, members in inst.duties:
+        if len(members) < 2:
+            continue
+        for j in inst.M:
+            touched = b.model.new_bool_var(f"duty[{code},{inst.modules[j].code}]")
+            for k in members:
+                b.model.add(touched >= b.x[k][j])
+            room = min(len(members), inst.capacity[j])
+            b.model.add(sum(b.x[k][j] for k in members) <= room * touched)
+            terms.append(touched)
+    return sum(terms) if terms else None

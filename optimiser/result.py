@@ -14,6 +14,22 @@ class SolveStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+@dataclass(frozen=True)
+class Shortage:
+    """More KSBs need a set of modules than it has room for: plain arithmetic's proof.
+
+    `groups` is the conflict (capacity of the modules, coverage and, where evidence
+    narrows the modules, assessability of room + 1 of the KSBs); `need` counts every KSB
+    bound to the modules, `room` their room in all.
+    """
+
+    groups: list[str]
+    modules: tuple[int, ...]
+    ksbs: tuple[int, ...]
+    need: int
+    room: int
+
+
 @dataclass
 class Repair:
     """Groups whose removal makes the scenario solvable, and the concrete change to make."""
@@ -28,6 +44,26 @@ class Repair:
 
     def to_json(self) -> dict[str, Any]:
         return {"drop": list(self.drop), "suggestion": self.suggestion}
+
+
+@dataclass
+class Advice:
+    """A change a programme team would make, in numbers: raised rooms, or a rule's value."""
+
+    suggestion: str
+    #: module code -> (room now, room after)
+    raises: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: (rule key, value now, value after)
+    rule: tuple[str, float, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"suggestion": self.suggestion}
+        if self.raises:
+            out["raises"] = {m: {"from": a, "to": b} for m, (a, b) in self.raises.items()}
+        if self.rule is not None:
+            key, before, after = self.rule
+            out["rule"] = {"key": key, "from": before, "to": after}
+        return out
 
 
 @dataclass
@@ -56,6 +92,13 @@ class Result:
     conflict: list[str] | None = None
     repairs: list[Repair] | None = None
     explanation: list[str] | None = None
+    #: every member of `conflict` was proved necessary (False where a limit cut the search)
+    conflict_irreducible: bool = True
+    #: changes a programme team would make, in numbers (a shortage of room)
+    advice: list[Advice] = field(default_factory=list)
+    #: the counting conflict the solve found by arithmetic, once `shortage_checked`
+    shortage: Shortage | None = None
+    shortage_checked: bool = False
     solver: dict[str, Any] = field(default_factory=dict)
     #: Optional extensions (fit scores per placement, standard diff in revise, ...).
     extra: dict[str, Any] = field(default_factory=dict)
@@ -76,6 +119,8 @@ class Result:
         if self.status == SolveStatus.INFEASIBLE:
             out["conflict"] = list(self.conflict or [])
             out["repairs"] = [r.to_json() for r in self.repairs or []]
+            out["conflict_irreducible"] = self.conflict_irreducible
+            out["advice"] = [a.to_json() for a in self.advice]
             out["explanation"] = list(self.explanation or [])
         out["solver"] = dict(self.solver)
         out.update(self.extra)

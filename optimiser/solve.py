@@ -1,106 +1,77 @@
-"""Find a mapping: fewest changes against a baseline first, then the quality objective.
+"""Find a mapping: fewest changes against a baseline first, then the quality objective,
+one criterion at a time.
 
-Both stages run on the strict model (every group holds). Stage one is solved to
-proven optimality before stage two fixes its value, so "fewest changes" is a
-guarantee, not a hope. Where the strict model has no solution, the explainer
-takes over and the result carries a conflict, repairs and sentences.
+Every stage runs on the strict model (every group holds) with one worker and a share of
+the deterministic effort. A stage proved optimal fixes its value before the next one
+starts; a stage stopped by its effort fixes the best value it found, and the answer is
+then `feasible`, with each stage's bound in the solver figures. "Fewest changes" comes
+first, so where it is proved it is a guarantee, not a hope.
+
+Where the strict model has no solution the result is `infeasible`, with the counting
+conflict plain arithmetic found (if any) for the explainer, which the caller asks.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from models import Scenario
+from optimiser.builder import Builder, LinExpr
 from optimiser.fit import FitMatrix, scenario_fit
 from optimiser.instance import Instance
-from optimiser.model import Builder, LinExpr, build
-from optimiser.objective import Fit, add_quality
-from optimiser.result import Changes, Result, SolveStatus
+from optimiser.model import build
+from optimiser.objective import Criterion, Fit, add_quality
+from optimiser.result import Changes, Result, Shortage, SolveStatus
 from optimiser.rules import spiral
+from optimiser.settings import Call, Clock, Effort, SolverSettings, run
+from optimiser.shortage import shortage
 
-#: The quality stage stops once within this fraction of its bound. Fit scores make
-#: modules distinct; without module text, interchangeable modules make the last
-#: fraction of a percent very expensive to prove and worthless to the user.
-QUALITY_GAP = 0.005
-#: Deterministic time spent trying to prove the best quality before the gap applies.
-PROOF_TIME = 2.0
+__all__ = ["SolverSettings", "solve"]
+
+#: Share of the effort left that each stage may use, by stage name.
+WEIGHTS = {"changes": 2, "fit": 2, "balance": 1, "cohesion": 1}
+#: From this many KSB-module cells on, a quick first mapping (no LP) starts the search.
+FIRST_PASS_CELLS = 6_000
+FIRST_PASS_EFFORT = 2.0
 
 Progress = Callable[[str, float, float, float], None]
 """progress(stage, best objective, bound, seconds) — called while a solve runs."""
 
 
-@dataclass(frozen=True)
-class SolverSettings:
-    time_limit: float = 60.0
-    seed: int = 0
-    workers: int = 1
-    #: at most this much of the time limit goes to the quality stage
-    quality_time: float = 10.0
-
-    def new_solver(self, time_left: float) -> cp_model.CpSolver:
-        """A solver with these settings and at most `time_left` seconds."""
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        # Deterministic time (about a second each on a typical machine) decides when to stop,
-        # so that the same input, seed and workers give the same answer; wall-clock
-        # time is only a safety net against a much slower machine.
-        params.max_deterministic_time = max(time_left, 0.01)
-        params.max_time_in_seconds = 3 * max(time_left, 0.01) + 5
-        params.random_seed = self.seed
-        params.num_workers = self.workers
-        # Several workers share solutions in an order set by thread timing; interleaved
-        # search runs them in deterministic batches, so runs repeat exactly.
-        params.interleave_search = self.workers > 1
-        # The LP relaxation sees counting arguments (room against KSBs) only at
-        # this level; without it pigeonhole proofs can take minutes.
-        params.linearization_level = 2
-        return solver
-
-
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports best objective and bound once a stage has run for more than a second."""
+    """Reports best objective and bound once a stage has run for more than a second (for
+    the terminal only: nothing here decides an answer)."""
 
-    def __init__(self, stage: str, progress: Progress | None, start: float) -> None:
+    def __init__(self, stage: str, progress: Progress | None, clock: Clock) -> None:
         super().__init__()
         self.stage = stage
         self.progress = progress
-        self.start = start
+        self.clock = clock
         self.last = 0.0
 
     def on_solution_callback(self) -> None:
         if self.progress is None:
             return
-        now = time.perf_counter() - self.start
+        now = self.clock.elapsed()
         if now >= 1.0 and now - self.last >= 0.25:
             self.last = now
             self.progress(self.stage, self.objective_value, self.best_objective_bound, now)
 
 
-def _run(
-    b: Builder,
-    settings: SolverSettings,
-    time_left: float,
-    stage: str,
-    progress: Progress | None,
-    start: float,
-    gap: float = 0.0,
-) -> tuple[cp_model.CpSolver, int]:
-    solver = settings.new_solver(time_left)
-    solver.parameters.relative_gap_limit = gap
-    status = solver.solve(b.model, _Watcher(stage, progress, start))
-    return solver, status
+@dataclass
+class Stage:
+    """What one stage of the objective reached."""
 
+    name: str
+    value: int
+    bound: int
+    proved: bool
 
-def _status(code: int) -> SolveStatus:
-    return {
-        cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-        cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-        cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    }.get(code, SolveStatus.UNKNOWN)
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value, "bound": self.bound, "proved": self.proved}
 
 
 def fit_of(inst: Instance) -> FitMatrix | None:
@@ -135,87 +106,96 @@ def solve(
     settings: SolverSettings | None = None,
     fit: Fit | None = None,
     progress: Progress | None = None,
+    clock: Clock | None = None,
+    matrix: FitMatrix | bool | None = True,
 ) -> Result:
-    """Solve a scenario. `baseline` defaults to the scenario's own `mapping`."""
+    """Solve a scenario. `baseline` defaults to the scenario's own `mapping`; `matrix` is
+    the content fit already computed (True: compute it here)."""
     settings = settings or SolverSettings()
-    start = time.perf_counter()
+    clock = clock or Clock(settings.time_limit)
     inst = Instance(scenario)
     if baseline is None:
         baseline = scenario.mapping
     base_pairs = inst.pairs_of(baseline) if baseline is not None else None
 
-    from optimiser.explain import counting_conflict  # explain builds on this module
-
-    if counting_conflict(inst) is not None:
+    found = shortage(inst)
+    if found is not None:
         # plain arithmetic proves it: more KSBs need a set of modules than it has room for
-        return _unsolved(inst, SolveStatus.INFEASIBLE, settings, start)
-    matrix = fit_of(inst)
+        return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, found)
+    if matrix is True:
+        matrix = fit_of(inst)
+    assert not isinstance(matrix, bool)
     if fit is None:
         fit = content_fit(inst, matrix)
-    b = build(inst)
-    objective: dict[str, float] = {}
-    stage_status = SolveStatus.OPTIMAL
-    spent = 0.0
-    # Hints with several (interleaved) workers abort CP-SAT 9.15 ("Check failed:
-    # heuristics.fixed_search != nullptr", google/or-tools#5025): one worker only.
-    hints = settings.workers == 1
-    if base_pairs is not None:
-        changes = changes_expr(b, base_pairs)
-        b.model.minimize(changes)
-        if hints:
-            for k, j in base_pairs:
-                b.model.add_hint(b.x[k][j], 1)
-        solver, code = _run(b, settings, settings.time_limit, "fewest changes", progress, start)
-        status = _status(code)
-        if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
-            return _unsolved(inst, status, settings, start)
-        best = round(solver.objective_value)
-        stage_status = status
-        spent = solver.deterministic_time
-        b.model.clear_objective()
-        b.model.add(changes <= best)
-        if hints:
-            _hint(b, solver)
-
+    distinct = frozenset(j for _, j in base_pairs) if base_pairs else frozenset()
+    b = build(inst, distinct=distinct, fit=fit)
     quality = add_quality(b, fit)
-    b.model.minimize(quality.total)
-    left = min(settings.time_limit - spent, settings.quality_time)
-    # First try for a proof of the best quality; only if that takes long, settle for
-    # the gap (small programmes are proved optimal this way, large ones lose little).
-    proof = min(left, PROOF_TIME)
-    solver, code = _run(b, settings, proof, "quality", progress, start)
-    if code == cp_model.FEASIBLE and _gap(solver) <= QUALITY_GAP:
-        pass  # already as close as the gap asks
-    elif code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > proof:
-        if hints and code == cp_model.FEASIBLE:
-            _hint(b, solver)
-        rest = left - solver.deterministic_time
-        solver, code = _run(b, settings, rest, "quality", progress, start, gap=QUALITY_GAP)
-    status = _status(code)
-    if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
-        return _unsolved(inst, status, settings, start)
-    if stage_status == SolveStatus.FEASIBLE or (
-        round(solver.objective_value) != round(solver.best_objective_bound)
-    ):
-        # "optimal" only where both stages are proved; the gap stop is reported as such
-        status = SolveStatus.FEASIBLE
+    criteria = list(quality.criteria)
+    if base_pairs is not None:
+        criteria.insert(0, Criterion("changes", changes_expr(b, base_pairs)))
 
+    effort = Effort(settings.search_effort)
+    hint: list[int] | None = None
+    if len(inst.ksbs) * len(inst.modules) >= FIRST_PASS_CELLS:
+        first = run(
+            b.model,
+            settings,
+            clock,
+            effort.left(FIRST_PASS_EFFORT),
+            spent=effort,
+            profile="first",
+        )
+        if first.code == cp_model.INFEASIBLE:
+            return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
+        if first.found:
+            hint = list(first.solver.response_proto.solution)
+
+    stages: list[Stage] = []
+    last: Call | None = None
+    for i, crit in enumerate(criteria):
+        b.model.clear_hints()
+        if hint is not None:
+            _hint(b, hint)
+        b.model.minimize(crit.expr)
+        rest = sum(WEIGHTS[c.name] for c in criteria[i:])
+        share = effort.left() * WEIGHTS[crit.name] / rest
+        watcher = _Watcher(crit.name, progress, clock)
+        call = run(b.model, settings, clock, share, spent=effort, callback=watcher)
+        if call.code == cp_model.INFEASIBLE:
+            return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
+        if not call.found:
+            if last is None:
+                return _unsolved(inst, SolveStatus.UNKNOWN, settings, clock, None)
+            break  # keep what the stages before found
+        solver = call.solver
+        value = round(solver.objective_value)
+        stages.append(Stage(crit.name, value, round(solver.best_objective_bound), call.proved))
+        b.model.add(crit.expr <= value)
+        hint = list(solver.response_proto.solution)
+        last = call
+        if call.cut:
+            break  # the wall clock is spent: no time for the stages after this one
+    assert last is not None
+    proved = len(stages) == len(criteria) and all(s.proved for s in stages)
+    status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
+
+    solver = last.solver
     pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    objective: dict[str, float] = {}
     if base_pairs is not None:
         objective["changes"] = len(pairs ^ base_pairs)
-    total_credits = sum(m.credits for m in inst.modules)
-    parts = {name: int(solver.value(expr)) for name, expr in quality.parts.items()}
-    objective["fit"] = round(parts["fit"] / 100, 2)
-    objective["duty_spread"] = parts["duty_spread"]
-    objective["imbalance"] = round(parts["imbalance"] / total_credits, 2)
-    objective["entries"] = parts["entries"]
-    objective["quality"] = round(solver.objective_value)
+    objective["fit"] = round(int(solver.value(quality.fit_points)) / 100, 2)
+    figures = {c.name: int(solver.value(c.expr)) / c.scale for c in quality.criteria}
+    objective["duty_spread"] = int(figures.get("cohesion", 0))
+    objective["imbalance"] = round(figures["balance"], 2)
+    objective["entries"] = int(solver.value(quality.entries))
     result = Result(
         status=status,
         mapping=inst.mapping_of(pairs),
         spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
         objective=objective,
-        solver=_figures(settings, start, solver),
+        shortage_checked=True,
+        solver=_figures(settings, clock, effort, stages, [c.name for c in criteria]),
     )
     if base_pairs is not None:
         result.changes = diff_pairs(inst, base_pairs, pairs)
@@ -286,42 +266,47 @@ def diff_pairs(
     return Changes(added=codes(after - before), removed=codes(before - after))
 
 
-def _gap(solver: cp_model.CpSolver) -> float:
-    value = solver.objective_value
-    return (value - solver.best_objective_bound) / value if value else 0.0
-
-
-def _hint(b: Builder, solver: cp_model.CpSolver) -> None:
-    b.model.clear_hints()
-    for row in b.x:
-        for var in row:
-            b.model.add_hint(var, solver.boolean_value(var))
+def _hint(b: Builder, values: list[int]) -> None:
+    """Hint every variable the model had when `values` was found (later ones are left)."""
+    model = b.model
+    for i, v in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), v)
 
 
 def _figures(
-    settings: SolverSettings, start: float, solver: cp_model.CpSolver | None = None
-) -> dict[str, float | int]:
-    out: dict[str, float | int] = {
-        "wall_s": round(time.perf_counter() - start, 3),
+    settings: SolverSettings,
+    clock: Clock,
+    effort: Effort | None = None,
+    stages: list[Stage] | None = None,
+    names: list[str] | None = None,
+) -> dict[str, object]:
+    out: dict[str, object] = {
+        "wall_s": round(clock.elapsed(), 3),
         "seed": settings.seed,
         "workers": settings.workers,
+        "time_limit_hit": clock.cut,
     }
-    if solver is not None:
-        out["bound"] = round(solver.best_objective_bound)
-        out["gap"] = round(_gap(solver), 4)
+    if effort is not None:
+        out["effort"] = round(effort.spent, 3)
+    if stages is not None:
+        out["stages"] = {s.name: s.to_json() for s in stages}
+        out["not_run"] = [n for n in names or [] if n not in out["stages"]]  # type: ignore[operator]
+        gaps = [(s.value - s.bound) / s.value for s in stages if s.value and not s.proved]
+        out["gap"] = round(max(gaps, default=0.0), 4)
     return out
 
 
 def _unsolved(
-    inst: Instance, status: SolveStatus, settings: SolverSettings, start: float
+    inst: Instance,
+    status: SolveStatus,
+    settings: SolverSettings,
+    clock: Clock,
+    found: Shortage | None,
 ) -> Result:
-    result = Result(status=status, mapping={m.code: [] for m in inst.modules})
-    if status == SolveStatus.INFEASIBLE:
-        from optimiser.explain import explain  # explain builds on this module
-
-        report = explain(inst, settings)
-        result.conflict = report.conflict
-        result.repairs = report.repairs
-        result.explanation = report.sentences
-    result.solver = _figures(settings, start)
-    return result
+    return Result(
+        status=status,
+        mapping={m.code: [] for m in inst.modules},
+        shortage=found,
+        shortage_checked=True,
+        solver=_figures(settings, clock),
+    )

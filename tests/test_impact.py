@@ -16,7 +16,7 @@ from optimiser.revise import revise
 from optimiser.solve import SolverSettings
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-FAST = SolverSettings(time_limit=10, quality_time=0.5)
+FAST = SolverSettings(time_limit=600, effort=2.0)
 
 
 def base() -> dict[str, Any]:

@@ -2,10 +2,10 @@
 infeasible answer carries an irreducible conflict and a smallest repair; a baseline is
 changed as little as possible; the same input, seed and workers give the same answer.
 
-Conflicts and repairs are verified twice: with the relaxable model under assumptions
-(the explainer's oracle), and, on tiny scenarios, by brute force over every mapping
-with the independent checker (a set of groups can hold together exactly when some
-mapping violates none of them).
+Conflicts and repairs are verified twice, never by the explainer's own model: by an
+independent CP-SAT encoding of the contract's groups (tests/independent.py), and, on
+tiny scenarios, by brute force over every mapping with the checker (a set of groups can
+hold together exactly when some mapping violates none of them).
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ from typing import Any
 
 from conftest import FAST, SCENARIOS, enumerate_mappings, scenarios, solve_fast
 from hypothesis import HealthCheck, given, settings
+from independent import assert_irreducible, holds
 
 from models import Scenario
 from optimiser.check import check_mapping
-from optimiser.explain import _Oracle
+from optimiser.explain import explain_result
+from optimiser.explain.oracle import Context, Oracle
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.model import build
 from optimiser.result import Result
-from optimiser.solve import SolverSettings, solve
+from optimiser.settings import Clock, Effort, SolverSettings
+from optimiser.solve import solve
 
 MAIN = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 TINY = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
@@ -33,11 +36,9 @@ FEW = settings(max_examples=20, deadline=None, suppress_health_check=list(Health
 MAX_SUBSETS = 500
 
 
-def _proved(oracle: _Oracle, groups: list[str]) -> bool:
-    """The oracle's verdict on a set of groups; an unknown verdict fails the test."""
-    verdict, _ = oracle.infeasible(groups)
-    assert verdict is not None, f"oracle gave no verdict on {groups}"
-    return verdict
+def _proved(scenario: Scenario, groups: list[str]) -> bool:
+    """The independent checker's verdict: these groups cannot hold together."""
+    return not holds(scenario, set(groups))
 
 
 def _assert_solution_checks(scenario: Scenario, result: Result) -> None:
@@ -56,31 +57,26 @@ def test_answers_are_verified(scenario: Scenario) -> None:
         _assert_solution_checks(scenario, result)
         return
     inst = Instance(scenario)
-    oracle = _Oracle(inst, seed=0, time_limit=5.0)
-    everything = list(oracle.b.groups)
-    assert _proved(oracle, everything), "the whole scenario is infeasible"
+    everything = list(build(inst).groups)
+    assert not holds(scenario), "the whole scenario is infeasible"
 
     conflict = result.conflict or []
-    assert conflict, "an infeasible answer names a conflict"
-    assert len(set(conflict)) == len(conflict)
     assert set(conflict) <= set(everything)
-    assert _proved(oracle, conflict), f"the conflict {conflict} alone has no solution"
-    for g in conflict:
-        rest = [h for h in conflict if h != g]
-        assert not _proved(oracle, rest), f"dropping {g} from {conflict} leaves a solvable set"
+    assert result.conflict_irreducible
+    assert_irreducible(scenario, conflict)
 
     assert result.repairs, "an infeasible answer offers repairs"
     for repair in result.repairs:
         assert repair.drop and repair.suggestion
         kept = [g for g in everything if g not in set(repair.drop)]
-        assert not _proved(oracle, kept), f"dropping {repair.drop} makes it solvable"
+        assert holds(scenario, set(kept)), f"dropping {repair.drop} does not make it solvable"
     first = result.repairs[0].drop
     assert set(first) & set(conflict), "every repair breaks the conflict"
     smaller = list(itertools.combinations(everything, len(first) - 1))
     if len(smaller) <= MAX_SUBSETS:
         for subset in smaller:
             kept = [g for g in everything if g not in set(subset)]
-            assert _proved(oracle, kept), f"{subset} is a smaller repair than {first}"
+            assert _proved(scenario, kept), f"{subset} is a smaller repair than {first}"
 
 
 @TINY
@@ -156,9 +152,9 @@ def _without_wall(data: dict[str, Any]) -> dict[str, Any]:
 def test_deterministic_on_random_scenarios(scenario: Scenario) -> None:
     """Same scenario, seed and workers (1 and 2): identical JSON apart from wall_s."""
     for workers in (1, 2):
-        cfg = SolverSettings(time_limit=5, quality_time=0.5, seed=3, workers=workers)
-        one = solve(scenario, settings=cfg).to_json()
-        two = solve(scenario, settings=cfg).to_json()
+        cfg = SolverSettings(time_limit=600, effort=1.0, seed=3, workers=workers)
+        one = solve_fast(scenario, settings=cfg).to_json()
+        two = solve_fast(scenario, settings=cfg).to_json()
         assert _without_wall(one) == _without_wall(two)
         assert one["solver"]["seed"] == 3 and one["solver"]["workers"] == workers
 
@@ -168,9 +164,9 @@ def test_deterministic_on_shipped_scenarios() -> None:
     for name in ("fdsc-early-years.yaml", "hnc-cyber-security-infeasible.yaml"):
         scenario = load_scenario(SCENARIOS / name)
         for workers in (1, 2):
-            cfg = SolverSettings(time_limit=5, quality_time=0.5, seed=0, workers=workers)
-            one = solve(scenario, settings=cfg).to_json()
-            two = solve(scenario, settings=cfg).to_json()
+            cfg = SolverSettings(time_limit=600, effort=3.0, seed=0, workers=workers)
+            one = explain_result(solve(scenario, settings=cfg), scenario, cfg).to_json()
+            two = explain_result(solve(scenario, settings=cfg), scenario, cfg).to_json()
             assert _without_wall(one) == _without_wall(two), (name, workers)
 
 
@@ -178,8 +174,30 @@ def test_relaxable_model_with_every_group_matches_strict_model() -> None:
     """Assuming every group of the relaxable model is the strict model: same verdicts."""
     scenario = load_scenario(SCENARIOS / "hnc-cyber-security-infeasible.yaml")
     inst = Instance(scenario)
-    oracle = _Oracle(inst, seed=0, time_limit=10.0)
-    assert _proved(oracle, list(oracle.b.groups))
+    ctx = Context(FAST, Clock(FAST.time_limit), Effort(10.0))
+    oracle = Oracle(inst, ctx)
+    assert oracle.infeasible(list(oracle.b.groups))[0] is True
     assert set(oracle.b.groups) == set(build(inst).groups)
+    assert not holds(scenario)
     assert solve_fast(scenario).status == "infeasible"
-    assert FAST.time_limit == 5
+
+
+def test_a_spent_clock_is_said_and_never_called_optimal() -> None:
+    """With no wall-clock time left no search runs: the answer is `unknown`, and the
+    solver figures say the time limit decided it."""
+    scenario = load_scenario(SCENARIOS / "fdsc-early-years.yaml")
+    result = solve(scenario, settings=FAST, clock=Clock(0.0))
+    assert result.status == "unknown"
+    assert result.solver["time_limit_hit"] is True
+
+
+def test_explanation_with_a_spent_clock_says_it_is_unproved() -> None:
+    """The explainer keeps within the command's clock: with none left it proves nothing
+    and says so rather than running on."""
+    scenario = load_scenario(SCENARIOS / "hnc-cyber-security-infeasible.yaml")
+    result = solve(scenario, settings=FAST)
+    assert result.status == "infeasible"
+    explain_result(result, scenario, FAST, Clock(0.0))
+    assert result.explanation and result.explanation[0].startswith("No mapping")
+    if result.shortage is None:  # arithmetic needs no clock; a solver search does
+        assert not result.conflict_irreducible or not result.conflict

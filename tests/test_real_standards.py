@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 from conftest import STANDARDS, solve_fast
+from independent import assert_irreducible, holds
 
 from models import Scenario, Standard
 from optimiser.check import check_mapping
-from optimiser.explain import _Oracle
 from optimiser.instance import Instance
 from optimiser.io.normalised import read_normalised_standard
+from optimiser.model import build
 from optimiser.rules import capacity, coverage
-from optimiser.solve import SolverSettings, solve
+from optimiser.settings import SolverSettings
 
 #: assessment mixes a generated module draws from (first one broad, so most KSBs fit)
 MIXES = (
@@ -122,14 +123,14 @@ def test_real_standard_solved_or_explained_and_rechecked(
         return
     conflict = result.conflict or []
     assert conflict, "an infeasible answer names a conflict"
-    oracle = _Oracle(inst, seed=0, time_limit=10.0)
-    assert oracle.infeasible(conflict)[0] is True, f"{conflict} alone is not infeasible"
+    assert result.conflict_irreducible
+    assert_irreducible(scenario, conflict)
     assert result.repairs and result.explanation
     sizes = [len(r.drop) for r in result.repairs]
     assert sizes[0] == min(sizes), f"the first repair is not the smallest: sizes {sizes}"
     first = result.repairs[0].drop
-    kept = [g for g in oracle.b.groups if g not in set(first)]
-    assert oracle.infeasible(kept)[0] is False, f"dropping {first} does not repair"
+    kept = {g for g in build(inst).groups if g not in set(first)}
+    assert holds(scenario, kept), f"dropping {first} does not repair"
 
 
 def test_real_standards_some_solve(standards_dir: Path) -> None:
@@ -175,7 +176,7 @@ def test_counting_conflict_on_largest_standard(standards_dir: Path) -> None:
     assert set(covs) <= {coverage.group_id(inst, k) for k in inst.K}
     text = " ".join(result.explanation or [])
     assert str(n) in text and str(room) in text and str(n - room) in text
-    assert _Oracle(inst, seed=0, time_limit=10.0).infeasible(conflict)[0] is True
+    assert_irreducible(scenario, conflict)
 
 
 def test_first_repair_is_smallest_under_short_time_limit(standards_dir: Path) -> None:
@@ -193,16 +194,12 @@ def test_first_repair_is_smallest_under_short_time_limit(standards_dir: Path) ->
         }
     )
     inst = Instance(scenario)
-    result = solve(scenario, settings=SolverSettings(time_limit=1, quality_time=0.5))
+    result = solve_fast(scenario, settings=SolverSettings(time_limit=600, effort=0.5))
     assert result.status == "infeasible"
     assert result.repairs
-    oracle = _Oracle(inst, seed=0, time_limit=10.0)
-    everything = list(oracle.b.groups)
+    everything = set(build(inst).groups)
     single = [
-        g
-        for g in everything
-        if g.startswith("capacity:")
-        and oracle.infeasible([h for h in everything if h != g])[0] is False
+        g for g in everything if g.startswith("capacity:") and holds(scenario, everything - {g})
     ]
     assert single, "dropping one capacity group repairs this programme"
     assert len(result.repairs[0].drop) == 1, result.repairs[0].drop

@@ -20,7 +20,7 @@ from optimiser.io.normalised import read_normalised_standard
 from optimiser.revise import revise
 from optimiser.solve import SolverSettings, solve
 
-FAST = SolverSettings(time_limit=10, quality_time=0.5)
+FAST = SolverSettings(time_limit=600, effort=2.0)
 TINY = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 REAL = sorted(STANDARDS.glob("ST*.json")) if STANDARDS.is_dir() else []
 

@@ -6,8 +6,8 @@ A method evidences a kind per the evidence table (contract defaults, plus
 
 from __future__ import annotations
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 from optimiser.rules.base import Pairs, Violation, codes, kcode, mcode
 
 NAME = "assessability"

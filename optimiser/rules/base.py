@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 
 Pairs = set[tuple[int, int]]
 

@@ -3,8 +3,8 @@ where that is a number; else (the default) ceil(bunching × its fair share of th
 
 from __future__ import annotations
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 from optimiser.rules.base import Pairs, Violation, loads, mcode, plural
 
 NAME = "capacity"

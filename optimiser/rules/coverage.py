@@ -7,8 +7,8 @@ no pathway never count.
 
 from __future__ import annotations
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 from optimiser.rules.base import Pairs, Violation, codes, kcode, mcode
 
 NAME = "coverage"

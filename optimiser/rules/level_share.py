@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 from optimiser.rules.base import Pairs, Violation
 
 NAME = "level_share"

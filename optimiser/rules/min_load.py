@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.model import Builder, Group
 from optimiser.rules.base import Pairs, Violation, loads, mcode, plural
 
 NAME = "min_load"

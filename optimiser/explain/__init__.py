@@ -1,0 +1,94 @@
+"""Why no mapping exists: an irreducible conflict, repairs, advice and sentences.
+
+A tool of its own, asked by the caller after a solve returns `infeasible` (the solver
+never calls it). Everything runs within the settings' deterministic effort and the
+command's wall clock:
+
+* a shortage of room proved by arithmetic (`optimiser.shortage`) is the conflict as it
+  stands, with advice in numbers (`repairs.advice`);
+* otherwise the relaxable model gives a core that is shrunk to an irreducible set
+  (`conflict`), and the fewest groups to drop are searched (`repairs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models import Scenario
+from optimiser.builder import Group
+from optimiser.explain.conflict import find_conflict
+from optimiser.explain.oracle import Context, Oracle
+from optimiser.explain.repairs import MAX_REPAIRS, advice, find_repairs, shortage_repairs
+from optimiser.explain.words import sentences
+from optimiser.instance import Instance
+from optimiser.result import Advice, Repair, Result, Shortage, SolveStatus
+from optimiser.settings import Clock, Effort, SolverSettings
+from optimiser.shortage import shortage
+
+__all__ = ["Explanation", "explain", "explain_result"]
+
+
+@dataclass
+class Explanation:
+    conflict: list[str]
+    repairs: list[Repair]
+    sentences: list[str]
+    irreducible: bool = True
+    advice: list[Advice] = field(default_factory=list)
+
+
+def explain(
+    inst: Instance,
+    settings: SolverSettings,
+    clock: Clock | None = None,
+    found: Shortage | bool | None = True,
+) -> Explanation:
+    """Conflict, repairs, advice and sentences.
+
+    `found`: the shortage a solve already proved (or None where it found none); True
+    (the default) computes it here.
+    """
+    clock = clock or Clock(settings.time_limit)
+    ctx = Context(settings, clock, Effort(settings.search_effort))
+    if found is True:
+        found = shortage(inst)
+    assert not isinstance(found, bool)
+    if found is not None:
+        conflict, irreducible = list(found.groups), True
+        tips = advice(inst, found, ctx)
+        repairs = shortage_repairs(inst, found, ctx)
+        if len(repairs) < MAX_REPAIRS:  # other kinds of fix, e.g. assessment methods
+            repairs = find_repairs(inst, ctx, conflict, earlier=repairs)
+        groups = [_group_of(inst, g, found) for g in conflict]
+    else:
+        tips = []
+        oracle = Oracle(inst, ctx)
+        conflict, irreducible = find_conflict(oracle)
+        repairs = find_repairs(inst, ctx, conflict, oracle)
+        groups = [oracle.b.groups[g] for g in conflict]
+    words = sentences(inst, groups, repairs, tips, found, irreducible)
+    return Explanation(conflict, repairs, words, irreducible, tips)
+
+
+def _group_of(inst: Instance, gid: str, found: Shortage) -> Group:
+    """The group behind an id of a shortage (capacity, coverage or assessability)."""
+    family, code = gid.split(":", 1)
+    if family == "capacity":
+        return Group(gid, family, modules=(inst.m_index[code],))
+    return Group(gid, family, ksbs=(inst.k_index[code],))
+
+
+def explain_result(
+    result: Result, scenario: Scenario, settings: SolverSettings, clock: Clock | None = None
+) -> Result:
+    """Fill an infeasible result's conflict, repairs and explanation (in place)."""
+    if result.status != SolveStatus.INFEASIBLE:
+        return result
+    found = result.shortage if result.shortage_checked else True
+    report = explain(Instance(scenario), settings, clock, found)
+    result.conflict = report.conflict
+    result.repairs = report.repairs
+    result.explanation = report.sentences
+    result.conflict_irreducible = report.irreducible
+    result.advice = report.advice
+    return result

@@ -1,0 +1,310 @@
+"""Repairs: which groups to drop, by how much to change the numbers, and the change a
+programme team would make.
+
+* **Fewest groups** (the contract's `repairs`): the relaxable model with slack; first the
+  fewest groups to drop (proved minimal), then, for that many groups, the smallest
+  amounts (capacity places, extra modules per KSB, percent points), so that each
+  suggestion can name a number. Further repairs must keep at least one group of each
+  earlier one.
+* **Advice** for a shortage of room: the smallest raise spread over the modules that can
+  take the KSBs (the largest single raise as small as possible, then the total), and the
+  rule-level alternative (bunching or capacity_per_credit), each confirmed by a solve.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from models import Scenario
+from optimiser.builder import Builder, Group
+from optimiser.explain.oracle import Context, Oracle
+from optimiser.instance import Instance, capacity_of
+from optimiser.model import build
+from optimiser.result import Advice, Repair, Shortage
+from optimiser.rules import BY_NAME, capacity
+from optimiser.rules.base import codes, plural
+
+MAX_REPAIRS = 3
+#: Alternatives to the first repair are a courtesy: each gets at most this much effort.
+ALTERNATIVE_EFFORT = 1.0
+#: The second stage (smallest amounts for the fewest groups) may stop early: any
+#: solution it has is still a valid repair of proved-minimal size.
+AMOUNT_EFFORT = 3.0
+
+
+def solvable(scenario: Scenario, ctx: Context) -> bool:
+    """Does the scenario have a mapping (a plain feasibility solve)?"""
+    return ctx.solve(build(Instance(scenario)).model, ALTERNATIVE_EFFORT).found
+
+
+# --- a shortage of room ------------------------------------------------------------
+def shortage_repairs(inst: Instance, found: Shortage, ctx: Context) -> list[Repair]:
+    """Raise one module's room by the shortfall, where a solve confirms that suffices.
+
+    One group is the fewest any repair can drop (the scenario is infeasible), and no
+    single module's room can grow by less than the shortfall, so the first repair found
+    is the smallest in groups and in amount.
+    """
+    short = found.need - found.room
+    reach = {j: sum(1 for k in inst.K if inst.assessable[k][j]) for j in found.modules}
+    order = sorted(found.modules, key=lambda j: (-reach[j], -inst.capacity[j], j))
+    repairs: list[Repair] = []
+    for j in order[: MAX_REPAIRS + 3]:
+        trial = inst.scenario.model_copy(deep=True)
+        trial.programme.modules[j].max_ksbs = inst.capacity[j] + short
+        if not solvable(trial, ctx):
+            continue
+        group = Group(capacity.group_id(inst, j), "capacity", modules=(j,))
+        repairs.append(Repair([group.id], capacity.suggest(inst, group, short, set())))
+        if len(repairs) == MAX_REPAIRS:
+            break
+    return repairs
+
+
+def spread_raise(inst: Instance, found: Shortage) -> dict[int, int]:
+    """The shortfall spread over the modules that can take the KSBs: the largest single
+    raise as small as possible, larger modules first where it does not divide evenly."""
+    short = found.need - found.room
+    mods = sorted(found.modules, key=lambda j: (-inst.modules[j].credits, j))
+    each, extra = divmod(short, len(mods))
+    return {j: each + (1 if i < extra else 0) for i, j in enumerate(mods) if each or i < extra}
+
+
+def advice(inst: Instance, found: Shortage, ctx: Context) -> list[Advice]:
+    """What a team would change for a shortage of room, each confirmed by a solve."""
+    out: list[Advice] = []
+    if not found.modules:
+        return out  # no module can evidence them: room is not what is missing
+    raise_by = spread_raise(inst, found)
+    trial = inst.scenario.model_copy(deep=True)
+    for j, r in raise_by.items():
+        trial.programme.modules[j].max_ksbs = inst.capacity[j] + r
+    if solvable(trial, ctx):
+        raises = {
+            inst.modules[j].code: (inst.capacity[j], inst.capacity[j] + r)
+            for j, r in sorted(raise_by.items())
+        }
+        out.append(Advice(_raise_words(raises), raises=raises))
+    rule = _rule_change(inst, found, ctx)
+    if rule is not None:
+        key, before, after = rule
+        out.append(
+            Advice(
+                f"raise {key} from {before:g} to {after:g}, which gives every module more "
+                "room in proportion to its credits",
+                rule=rule,
+            )
+        )
+    return out
+
+
+def _raise_words(raises: dict[str, tuple[int, int]]) -> str:
+    by = {m: b - a for m, (a, b) in raises.items()}
+    if len(set(by.values())) == 1:
+        step = next(iter(by.values()))
+        rooms = ", ".join(f"{m} {a} to {b}" for m, (a, b) in raises.items())
+        return (
+            f"give {codes(list(raises))} room for {plural(step, 'more KSB')} each ({rooms}; "
+            "set max_ksbs)"
+        )
+    rooms = ", ".join(f"{m} from {a} to {b}" for m, (a, b) in raises.items())
+    return f"raise the room of {rooms} (set max_ksbs)"
+
+
+def _rule_change(inst: Instance, found: Shortage, ctx: Context) -> tuple[str, float, float] | None:
+    """The smallest value (in hundredths) of the capacity rule in force that gives the
+    modules room for what they need, confirmed by a solve (a few steps up if needed)."""
+    rules = inst.scenario.rules
+    mods = [j for j in found.modules if inst.modules[j].max_ksbs is None]
+    if not mods:
+        return None
+    fixed = sum(inst.capacity[j] for j in found.modules if j not in mods)
+    key = "capacity_per_credit" if rules.capacity_per_credit is not None else "bunching"
+    now = rules.capacity_per_credit if rules.capacity_per_credit is not None else rules.bunching
+
+    def room(value: float) -> int:
+        trial = rules.model_copy(update={key: value})
+        n = len(inst.ksbs)
+        return fixed + sum(min(capacity_of(inst.modules, j, trial, n), n) for j in mods)
+
+    lo, hi = math.floor(now * 100) + 1, math.floor(now * 100) + 1
+    while room(hi / 100) < found.need:
+        hi *= 2
+        if hi > 100_000:
+            return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if room(mid / 100) >= found.need:
+            hi = mid
+        else:
+            lo = mid + 1
+    value = lo / 100
+    for _ in range(4):
+        trial = inst.scenario.model_copy(deep=True)
+        setattr(trial.rules, key, value)
+        if solvable(trial, ctx):
+            return key, now, value
+        value = round(value + 0.05, 2)
+    return None
+
+
+# --- fewest groups -----------------------------------------------------------------
+def single_repair(inst: Instance, conflict: list[str], oracle: Oracle) -> str | None:
+    """A group whose removal alone makes the scenario solvable, tried among the conflict.
+
+    Every repair must remove a member of every conflict, so only conflict members can
+    be one-group repairs. Numeric rules (capacity first) are tried first; a yes is a
+    plain feasibility solve, usually far quicker than proving the minimum by search.
+    """
+    everything = list(oracle.b.groups)
+    order = {"capacity": 0, "duplication": 1, "level_share": 2, "spiral": 3, "min_load": 4}
+    ranked = sorted(conflict, key=lambda g: order.get(oracle.b.groups[g].family, 9))
+    for tried, g in enumerate(ranked):
+        if oracle.b.groups[g].family not in order or tried >= 25:
+            break
+        if oracle.infeasible([h for h in everything if h != g])[0] is False:
+            return g
+    return None
+
+
+def find_repairs(
+    inst: Instance,
+    ctx: Context,
+    conflict: list[str] | None = None,
+    oracle: Oracle | None = None,
+    earlier: list[Repair] | None = None,
+) -> list[Repair]:
+    """Up to MAX_REPAIRS repairs, after `earlier` ones, each keeping a group of each."""
+    repairs: list[Repair] = list(earlier or [])
+    single = None
+    if conflict and not repairs:
+        single = single_repair(inst, conflict, oracle or Oracle(inst, ctx))
+    while len(repairs) < MAX_REPAIRS:
+        cap = None if not repairs else ALTERNATIVE_EFFORT
+        forced = single if not repairs else None
+        avoid = frozenset(m for r in repairs for m in r.new_methods)
+        blocked = [r.drop for r in repairs]
+        repair = _next_repair(inst, ctx, blocked, cap, forced, conflict, avoid)
+        if repair is None:
+            break
+        repairs.append(repair)
+    return repairs
+
+
+def _next_repair(
+    inst: Instance,
+    ctx: Context,
+    blocked: list[list[str]],
+    cap: float | None,
+    single: str | None = None,
+    conflict: list[str] | None = None,
+    avoid: frozenset[str] = frozenset(),
+) -> Repair | None:
+    """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
+
+    Each repair gets a fresh model: bounds behind assumption literals made the second
+    stage twenty times slower than the same bound as a plain constraint.
+    """
+    if ctx.exhausted:
+        return None
+    b = build(inst, relax=True)
+    model = b.model
+    lits = {g: b.lit(g) for g in b.groups}
+    for drop in blocked:
+        model.add(sum(lits[g] for g in drop) >= 1)
+    for group in b.groups.values():  # an alternative adds methods to other modules
+        if group.family == "assessability":
+            (k,) = group.ksbs
+            for j in group.modules:
+                if inst.modules[j].code in avoid:
+                    model.add(b.x[k][j] == 0)
+    dropped = sum(1 - lit for lit in lits.values())
+    if conflict:
+        model.add(sum(1 - lits[g] for g in conflict) >= 1)  # a repair breaks every conflict
+    proved = True
+    if single is not None:
+        fewest = 1  # proved: the scenario is infeasible, and dropping `single` suffices
+        model.add(lits[single] == 0)
+    else:
+        model.minimize(dropped)
+        first = ctx.solve(model, cap)
+        if not first.found:
+            return None
+        proved = first.code == cp_model.OPTIMAL
+        fewest = round(first.solver.objective_value)
+        if fewest == 0:
+            return None
+        for lit in lits.values():
+            model.add_hint(lit, first.solver.boolean_value(lit))
+    model.add(dropped <= fewest)
+    model.minimize(_amounts(b))
+    second = ctx.solve(model, min(cap, AMOUNT_EFFORT) if cap is not None else AMOUNT_EFFORT)
+    if not second.found:
+        return None
+    solver = second.solver
+    drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
+    pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    items = []
+    for g in drop:
+        gv = b.vars[g]
+        slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
+        items.append((b.groups[g], slack))
+    gaining = tuple(
+        sorted(
+            {
+                inst.modules[j].code
+                for g in drop
+                if b.groups[g].family == "assessability"
+                for j in b.groups[g].modules
+                if (b.groups[g].ksbs[0], j) in pairs
+            }
+        )
+    )
+    return Repair(drop, suggestion(inst, items, pairs), gaining, proved)
+
+
+def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[int, int]]) -> str:
+    """One sentence per change; changes of the same shape are said once for all their KSBs.
+
+    "allow K1 and K2 in a third module" rather than the same advice twice; "add a
+    practical assessment to M1 so that it can evidence S2 and S3" likewise.
+    """
+    parts: list[str] = []
+    same: dict[str, list[str]] = {}
+    for group, slack in items:
+        text = BY_NAME[group.family].suggest(inst, group, slack, pairs)
+        if group.family in ("duplication", "assessability") and group.ksbs:
+            code = inst.ksbs[group.ksbs[0]].code
+            shape = text.replace(code, "{}", 1)
+            if shape not in same:
+                parts.append(shape)
+            same.setdefault(shape, []).append(code)
+        else:
+            parts.append(text)
+    return "; ".join(p.replace("{}", codes(same[p]), 1) if p in same else p for p in parts)
+
+
+def _amounts(b: Builder) -> object:
+    """Second-stage cost: slack amounts, placements without evidence, dropped coverage/locks."""
+    terms = []
+    unevidenced: dict[int, list[object]] = {}
+    for g, gv in b.vars.items():
+        if gv.slack is not None and gv.slack_cost:
+            terms.append(gv.slack_cost * gv.slack)
+        group = b.groups[g]
+        if group.family in ("coverage", "lock"):
+            terms.append(100 * (1 - gv.lit))  # prefer changing numbers to leaving gaps
+        if group.family == "assessability":
+            (k,) = group.ksbs
+            terms.extend(b.x[k][j] for j in group.modules)
+            for j in group.modules:
+                unevidenced.setdefault(j, []).append(b.x[k][j])
+    # a new assessment method in one module beats one in each of several modules
+    for j, xs in unevidenced.items():
+        needs = b.model.new_bool_var(f"needs_method[{b.inst.modules[j].code}]")
+        for x in xs:
+            b.model.add(needs >= x)
+        terms.append(10 * needs)
+    return sum(terms)
