@@ -9,24 +9,39 @@
 
 These three lists are exact (the contract's ``standard_diff``): a KSB that moved to
 another code still shows as removed and added (or as reworded where the codes are
-reused). On top of them ``renumbered`` lists the likely moves as ``(old, new)`` pairs:
-an old code whose text is no longer under it (removed, or reworded beyond a small edit)
-and a different new code of the same kind that now carries that text, identical or
-nearly so (token-set similarity at least `RENUMBER_SIMILARITY`). Each code appears in
-at most one pair; the most similar pairs are taken first. This catches the common
-case of a statement inserted in the middle of a list, which shifts every later code.
+reused). On top of them ``renumbered`` lists the moves as ``(old, new)`` pairs: an old
+code whose text is no longer under it (removed, or reworded beyond a small edit) and a
+different new code of the same kind that now carries that text. Pairs are found in two
+passes, each code in at most one pair:
+
+1. the same text or nearly so (token-set similarity at least `RENUMBER_SIMILARITY`),
+   most similar first. This catches a statement inserted in or deleted from the middle
+   of a list, which shifts every later code;
+2. a statement moved *and* reworded: similarity at least `MOVED_AND_REWORDED`, where the
+   two are each other's clear best match (ahead of every other candidate by
+   `CLEAR_MARGIN`) and more alike than either code's own old and new texts.
+
+`StandardDiff.carried` follows the statements, not the codes: old code -> new code for
+every statement the new standard still has (renumbered ones under their new code, the
+others under their own); `gone` and `fresh` are the statements only one version has.
+`word_diff` shows where two texts differ.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
 from models import Standard
 
 #: Token-set similarity at or above which a moved text counts as the same statement.
 RENUMBER_SIMILARITY = 0.9
+#: Lowest similarity at which a statement counts as moved and reworded (second pass).
+MOVED_AND_REWORDED = 0.6
+#: How far a moved-and-reworded pair must lead every other candidate of either code.
+CLEAR_MARGIN = 0.15
 
 _WORD = re.compile(r"\w+")
 _SHOWN = 120
@@ -76,6 +91,41 @@ class StandardDiff:
         return not (self.added or self.removed or self.reworded)
 
     @property
+    def carried(self) -> dict[str, str]:
+        """Old code -> new code of every statement the new standard still has: a renumbered
+        one under its new code, one kept (the same or reworded) under its own."""
+        sources = dict(self.renumbered)
+        targets = set(sources.values())
+        out = {
+            code: code
+            for code in self.old_text
+            if code in self.new_text and code not in sources and code not in targets
+        }
+        out.update(sources)
+        return dict(sorted(out.items(), key=lambda item: self._old_order(item[0])))
+
+    @property
+    def gone(self) -> list[str]:
+        """Old codes whose statement the new standard no longer has."""
+        kept = self.carried
+        return [code for code in self.old_text if code not in kept]
+
+    @property
+    def fresh(self) -> list[str]:
+        """New codes whose statement the old standard did not have."""
+        arrived = set(self.carried.values())
+        return [code for code in self.new_text if code not in arrived]
+
+    def text_changed(self, old_code: str, new_code: str) -> bool:
+        """Whether a carried statement reads differently (letter case and spacing aside)."""
+        return comparable(self.old_text[old_code]) != comparable(self.new_text[new_code]) or (
+            self.old_kind.get(old_code) != self.new_kind.get(new_code)
+        )
+
+    def _old_order(self, code: str) -> int:
+        return list(self.old_text).index(code)
+
+    @property
     def changed_codes(self) -> list[str]:
         """Every code that is added, removed or reworded, each once."""
         return list(dict.fromkeys([*self.removed, *self.added, *self.reworded]))
@@ -112,7 +162,7 @@ class StandardDiff:
             if comparable(old) == comparable(new):
                 continue
             if not moved_out and not moved_in:
-                lines.append(f"{code} was reworded: now {_shown(new)} (was {_shown(old)}).")
+                lines.append(f"{code} was reworded: {word_diff(old, new)}.")
             elif moved_out and not moved_in:
                 lines.append(
                     f"{code} now says {_shown(new)}, which is new; "
@@ -124,12 +174,21 @@ class StandardDiff:
                     f"{_shown(old)} is no longer in the standard."
                 )
         for old_code, new_code in self.renumbered:
-            same = comparable(self.old_text[old_code]) == comparable(self.new_text[new_code])
-            how = "same text" if same else "nearly the same text"
-            lines.append(
-                f"{old_code} looks renumbered to {new_code} ({how}): "
-                f"{_shown(self.new_text[new_code])}."
-            )
+            before, after = self.old_text[old_code], self.new_text[new_code]
+            if comparable(before) == comparable(after):
+                lines.append(
+                    f"{old_code} looks renumbered to {new_code} (same text): {_shown(after)}."
+                )
+            elif similarity(before, after) >= RENUMBER_SIMILARITY:
+                lines.append(
+                    f"{old_code} looks renumbered to {new_code} (nearly the same text): "
+                    f"{word_diff(before, after)}."
+                )
+            else:
+                lines.append(
+                    f"{old_code} looks renumbered to {new_code} and reworded: "
+                    f"{word_diff(before, after)}."
+                )
         return lines
 
 
@@ -172,20 +231,23 @@ def _match(
     old_kind: dict[str, str],
     new_kind: dict[str, str],
 ) -> list[tuple[str, str]]:
-    """Greedy one-to-one pairing of old codes to new codes by descending similarity."""
+    """One-to-one pairing of old codes to new codes in the two passes of the module notes."""
     old_order = {c: i for i, c in enumerate(old_text)}
     new_order = {c: i for i, c in enumerate(new_text)}
-    candidates: list[tuple[float, int, int, str, str]] = []
+    score: dict[tuple[str, str], float] = {}
     for o in sources:
         if not _tokens(old_text[o]):
             continue
         for n in targets:
             if n == o or old_kind[o] != new_kind[n] or not _tokens(new_text[n]):
                 continue
-            score = similarity(old_text[o], new_text[n])
-            if score >= RENUMBER_SIMILARITY:
-                candidates.append((-score, old_order[o], new_order[n], o, n))
-    candidates.sort()
+            score[(o, n)] = similarity(old_text[o], new_text[n])
+    # pass 1: the same text or nearly so, most similar first
+    candidates = sorted(
+        (-v, old_order[o], new_order[n], o, n)
+        for (o, n), v in score.items()
+        if v >= RENUMBER_SIMILARITY
+    )
     used_old: set[str] = set()
     used_new: set[str] = set()
     pairs: list[tuple[str, str]] = []
@@ -195,8 +257,69 @@ def _match(
         used_old.add(o)
         used_new.add(n)
         pairs.append((o, n))
+    # pass 2: moved and reworded, only where the pair is each other's clear best match
+    rest = {p: v for p, v in score.items() if p[0] not in used_old and p[1] not in used_new}
+
+    def in_place(code: str) -> float:
+        both = code in old_text and code in new_text
+        return similarity(old_text[code], new_text[code]) if both else 0.0
+
+    for (o, n), v in sorted(rest.items(), key=lambda item: -item[1]):
+        if v < MOVED_AND_REWORDED:
+            break
+        rivals = [w for (a, b), w in rest.items() if (a == o) != (b == n)]
+        rivals += [in_place(o), in_place(n)]
+        if all(v >= w + CLEAR_MARGIN for w in rivals):
+            pairs.append((o, n))
     pairs.sort(key=lambda p: old_order[p[0]])
     return pairs
+
+
+def word_diff(old: str, new: str, context: int = 4) -> str:
+    """Where two texts differ, word by word: the new text with each change marked
+    ``[was: … | now: …]``, ``[added: …]`` or ``[removed: …]``; unchanged stretches longer
+    than `context` words either side of a change are cut to “…”."""
+    a, b = _pieces(old), _pieces(new)
+    if [w.casefold() for w in a] == [w.casefold() for w in b]:
+        return f"{_shown(new)} (no change in wording)"
+    ops = SequenceMatcher(
+        a=[w.casefold() for w in a], b=[w.casefold() for w in b], autojunk=False
+    ).get_opcodes()
+    out: list[str] = []
+    for i, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            same = b[j1:j2]
+            first, last = i == 0, i == len(ops) - 1
+            keep_head = 0 if first else context
+            keep_tail = 0 if last else context
+            if len(same) > keep_head + keep_tail + 1:
+                head = same[:keep_head]
+                tail = same[len(same) - keep_tail :] if keep_tail else []
+                out += [*head, "…", *tail]
+            else:
+                out += same
+        elif tag == "replace":
+            out.append(f"[was: {_join(a[i1:i2])} | now: {_join(b[j1:j2])}]")
+        elif tag == "insert":
+            out.append(f"[added: {_join(b[j1:j2])}]")
+        else:
+            out.append(f"[removed: {_join(a[i1:i2])}]")
+    return f"“{_join(out)}”"
+
+
+_PIECE = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
+
+
+def _pieces(text: str) -> list[str]:
+    return _PIECE.findall(text)
+
+
+def _join(pieces: list[str]) -> str:
+    text = ""
+    for piece in pieces:
+        glued = piece in {",", ".", ";", ":", ")", "!", "?"} or text.endswith("(")
+        text += piece if (glued or not text) else " " + piece
+    return text
 
 
 def duties_affected(old: Standard, new: Standard, codes: Iterable[str]) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from optimiser.diff import (
     diff_standards,
     duties_affected,
     similarity,
+    word_diff,
 )
 from optimiser.io.normalised import read_normalised_standard
 
@@ -84,8 +85,9 @@ def test_added_removed_reworded() -> None:
     lines = d.sentences()
     assert lines[0].startswith("K2 was removed: “Regulations that apply")
     assert lines[1] == "S3 is new: “Record each repair in the workshop log”."
-    assert lines[2].startswith(
-        "S1 was reworded: now “Assemble a widget without instructions” (was"
+    assert lines[2] == (
+        "S1 was reworded: “Assemble a widget [was: from a kit following the maker's | now: "
+        "without] instructions”."
     )
     assert d.changed_codes == ["K2", "S3", "S1"]
 
@@ -393,3 +395,140 @@ def test_every_real_standard_against_itself_and_a_cosmetic_copy() -> None:
         )
         assert diff_standards(old, old).unchanged
         assert diff_standards(old, copy).unchanged
+
+
+# --- statements followed across codes ----------------------------------------------------
+
+
+def test_moved_and_reworded_statement_is_renumbered() -> None:
+    """B2's text moves to B3 with some words changed; B2 now says something new."""
+    old = dict(
+        BASE,
+        B2="Champions good safety practice with colleagues and customers in the workshop",
+    )
+    new = dict(
+        BASE,
+        B2="Keeps the stock room tidy",
+        B3="Champions good safety practice with colleagues, visitors and customers",
+    )
+    d = diff_standards(std(old), std(new))
+    assert d.renumbered == [("B2", "B3")]
+    assert d.carried["B2"] == "B3"
+    assert d.fresh == ["B2"]
+    assert d.gone == []
+    assert any(
+        line.startswith("B2 looks renumbered to B3 and reworded: ")
+        and "[added: , visitors]" in line
+        for line in d.sentences()
+    )
+
+
+def test_reworded_in_place_beats_a_weaker_move() -> None:
+    """A code whose own text changed a little keeps it, even where a removed text is alike."""
+    old = dict(BASE, K4="Ways to estimate the price of a widget repair for a trade customer")
+    new = {c: t for c, t in old.items() if c != "K4"}
+    new["K3"] = "Ways to estimate the cost of a widget repair for a trade customer"
+    d = diff_standards(std(old), std(new))
+    assert d.renumbered == []
+    assert d.carried["K3"] == "K3"
+    assert d.gone == ["K4"]
+
+
+def test_carried_gone_fresh_partition_the_statements() -> None:
+    old = dict(BASE)
+    new = dict(BASE, K2=BASE["K3"], S9="Something else entirely about widget storage")
+    del new["K3"]
+    d = diff_standards(std(old), std(new))
+    assert d.carried == {c: c for c in BASE if c not in ("K2", "K3")} | {"K3": "K2"}
+    assert d.gone == ["K2"]
+    assert d.fresh == ["S9"]
+
+
+def test_word_diff_marks_each_change() -> None:
+    old = "Assemble a widget from a kit following the maker's instructions"
+    new = "Assemble a large widget from a kit following the written instructions"
+    assert (
+        word_diff(old, new)
+        == (
+            "“Assemble a [added: large] widget from a kit following the [was: maker's | now: "
+            "written] instructions”."[:-1]
+        )
+    )
+    assert word_diff(old, old.upper()).endswith("(no change in wording)")
+    long = " ".join(f"w{i}" for i in range(40))
+    shown = word_diff(long, long.replace("w20", "changed"))
+    assert shown == "“… w16 w17 w18 w19 [was: w20 | now: changed] w21 w22 w23 w24 …”"
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", ",", "care"]), max_size=12),
+    st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", ",", "care"]), max_size=12),
+)
+def test_word_diff_shows_every_word_either_side_of_a_change(a: list[str], b: list[str]) -> None:
+    """With enough context nothing is cut: the marked text rebuilds both versions."""
+    old, new = " ".join(a), " ".join(b)
+    shown = word_diff(old, new, context=100)
+    if [w.casefold() for w in a] == [w.casefold() for w in b]:
+        assert shown.endswith("(no change in wording)")
+        return
+    import re
+
+    body = shown[1:-1]
+    as_old = re.sub(r"\[was: (.*?) \| now: .*?\]", r"\1", body)
+    as_old = re.sub(r"\[removed: (.*?)\]", r"\1", as_old)
+    as_old = re.sub(r"\[added: .*?\]", "", as_old)
+    as_new = re.sub(r"\[was: .*? \| now: (.*?)\]", r"\1", body)
+    as_new = re.sub(r"\[added: (.*?)\]", r"\1", as_new)
+    as_new = re.sub(r"\[removed: .*?\]", "", as_new)
+    squash = lambda t: "".join(t.split())  # noqa: E731
+    assert squash(as_old) == squash(old)
+    assert squash(as_new) == squash(new)
+
+
+@needs_standards
+@SETTINGS
+@given(
+    path=st.sampled_from(FILES or [Path("absent")]),
+    kind=st.sampled_from("KSB"),
+    at=st.floats(0, 1),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_shifted_and_lightly_reworded_statements_of_real_standards_are_followed(
+    path: Path, kind: str, at: float, seed: int
+) -> None:
+    """A statement deleted from the middle shifts every later code down by one, and the
+    moved statements each gain a word or two: each is still followed to its new code."""
+    old = real(path)
+    same = [k for k in old.ksbs if k.code[0] == kind]
+    if len(same) < 3:
+        return
+    start = min(int(at * len(same)), len(same) - 2)
+    tail = same[start + 1 :]
+    distinct = all(
+        similarity(k.text, o.text) < 0.3 for k in tail for o in old.ksbs if o.code != k.code
+    )
+    if not distinct or not all(len(_words(k.text)) >= 8 for k in tail):
+        return
+    rng = random.Random(seed)
+    texts = [k.text for k in same]
+    del texts[start]
+    moved = {f"{kind}{i + 1}" for i in range(start, len(texts))}
+    shifted = [
+        KSB(
+            code=f"{kind}{i + 1}",
+            text=t + (" " + invented(rng)[:10] if f"{kind}{i + 1}" in moved else ""),
+        )
+        for i, t in enumerate(texts)
+    ]
+    others = [k for k in old.ksbs if k.code[0] != kind]
+    new = Standard(reference=old.reference, ksbs=[*others, *shifted])
+    d = diff_standards(old, new)
+    n = len(same)
+    assert d.renumbered == [(f"{kind}{i + 1}", f"{kind}{i}") for i in range(start + 1, n)]
+    assert d.gone == [same[start].code]
+    assert d.fresh == []
+
+
+def _words(text: str) -> list[str]:
+    return comparable(text).split()
