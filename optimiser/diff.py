@@ -292,7 +292,7 @@ def word_diff(old: str, new: str, context: int = 4) -> str:
             first, last = i == 0, i == len(ops) - 1
             keep_head = 0 if first else context
             keep_tail = 0 if last else context
-            if len(same) > keep_head + keep_tail + 1:
+            if len(same) > keep_head + keep_tail + context:
                 head = same[:keep_head]
                 tail = same[len(same) - keep_tail :] if keep_tail else []
                 out += [*head, "…", *tail]

@@ -80,6 +80,45 @@ class Changes:
         }
 
 
+class ChangeKind(StrEnum):
+    """What one line of a revision's list of programme changes says."""
+
+    CELL_ADDED = "cell_added"  # a KSB newly mapped to a module
+    CELL_REMOVED = "cell_removed"  # a KSB taken out of a module
+    KSB_REMOVED = "ksb_removed"  # the statement is no longer in the standard
+    KSB_ADDED = "ksb_added"  # a statement new in the standard
+    REWORDED = "reworded"  # the same code, new wording
+    RENUMBERED = "renumbered"  # the same statement under a new code
+
+
+@dataclass
+class ProgrammeChange:
+    """One change a revised standard brings to the programme, as a person reads it.
+
+    `ksb` is the new standard's code (the old one for `ksb_removed`); `was` the old code of
+    a renumbered statement; `modules` where the change happens: the cell's module, where a
+    removed statement was taken out, where a new one was placed, where a reworded or
+    renumbered one sits after the re-mapping. Texts are given where the wording changed."""
+
+    change: ChangeKind
+    ksb: str
+    modules: list[str] = field(default_factory=list)
+    was: str | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"change": str(self.change), "ksb": self.ksb}
+        if self.was is not None:
+            out["was"] = self.was
+        out["modules"] = list(self.modules)
+        if self.old_text is not None:
+            out["old_text"] = self.old_text
+        if self.new_text is not None:
+            out["new_text"] = self.new_text
+        return out
+
+
 @dataclass
 class Result:
     """The answer to a solve: a mapping, or a conflict, repairs and an explanation."""
@@ -100,6 +139,8 @@ class Result:
     shortage: Shortage | None = None
     shortage_checked: bool = False
     solver: dict[str, Any] = field(default_factory=dict)
+    #: `revise` only: every change to the programme, in reading order.
+    programme_changes: list[ProgrammeChange] | None = None
     #: Optional extensions (fit scores per placement, standard diff in revise, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +156,8 @@ class Result:
         }
         if self.changes is not None:
             out["changes"] = self.changes.to_json()
+        if self.programme_changes is not None:
+            out["programme_changes"] = [c.to_json() for c in self.programme_changes]
         out["objective"] = dict(self.objective)
         if self.status == SolveStatus.INFEASIBLE:
             out["conflict"] = list(self.conflict or [])

@@ -6,10 +6,11 @@ from rich.console import Console
 from rich.table import Table
 
 from optimiser.check import CheckResult
+from optimiser.diff import comparable, word_diff
 from optimiser.impact import Impact
 from optimiser.instance import Instance
 from optimiser.match import natural
-from optimiser.result import Result, SolveStatus
+from optimiser.result import ChangeKind, Result, SolveStatus
 from optimiser.revise import Revision
 
 STATUS_WORDS = {
@@ -112,10 +113,13 @@ def print_revision(console: Console, rev: Revision) -> None:
     inst = Instance(rev.scenario)
     console.print("[bold]Standard changes[/bold]")
     for line in rev.diff.sentences():
-        console.print(f"- {line}", highlight=False)
+        console.print(f"- {line}", highlight=False, markup=False)
     for line in rev.notes():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, markup=False)
     print_result(console, inst, rev.result, title="Re-mapping with the fewest changes")
+    console.print("[bold]Changes to the programme[/bold]")
+    for line in revision_lines(rev):
+        console.print(f"- {line}", highlight=False, markup=False)
     changes = rev.result.changes
     if rev.result.solved and changes is not None:
         per_module: dict[str, tuple[list[str], list[str]]] = {}
@@ -140,6 +144,50 @@ def print_revision(console: Console, rev: Revision) -> None:
         console.print("[bold]Duties affected[/bold]")
         for duty, codes in rev.duties.items():
             console.print(f"- {duty}: {', '.join(codes)}", highlight=False)
+
+
+def revision_lines(rev: Revision) -> list[str]:
+    """One line per change a revised standard brings to the programme (see `revise`)."""
+    lines: list[str] = []
+    cells: list[str] = []
+    for c in rev.changes:
+        where = ", ".join(c.modules)
+        kept = c.modules == [m for m, ks in rev.carried.items() if c.ksb in ks]
+        sits = f"stays in {where}" if kept else f"now in {where or 'no module'}"
+        if c.change == ChangeKind.KSB_REMOVED:
+            reused = c.ksb in rev.diff.new_text
+            lines.append(
+                f"{'The old ' if reused else ''}{c.ksb} {_quoted(c.old_text)} is no longer in "
+                f"the standard: taken out of {where or 'no module'} (not counted as a change)."
+            )
+        elif c.change == ChangeKind.RENUMBERED:
+            text = ""
+            if c.old_text is not None and c.new_text is not None:
+                text = f", reworded: {word_diff(c.old_text, c.new_text)}"
+            lines.append(f"{c.was} is now {c.ksb} ({sits}){text}.")
+        elif c.change == ChangeKind.REWORDED:
+            old, new = c.old_text or "", c.new_text or ""
+            wording = word_diff(old, new) if comparable(old) != comparable(new) else "kind changed"
+            lines.append(f"{c.ksb} reworded ({sits}): {wording}.")
+        elif c.change == ChangeKind.KSB_ADDED:
+            placed = f"placed in {where}" if where else "not placed"
+            lines.append(f"{c.ksb} is new in the standard: {placed}.")
+        elif c.change == ChangeKind.CELL_ADDED:
+            cells.append(f"add {c.ksb}→{where}")
+        else:
+            cells.append(f"remove {c.ksb}→{where}")
+    if rev.result.changes is not None:
+        n = len(cells)
+        shown = "; ".join(cells) if cells else "none"
+        lines.append(f"Changed cells ({n}, what the counting compares): {shown}.")
+    if not lines:
+        lines.append("None.")
+    return lines
+
+
+def _quoted(text: str | None, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
 
 
 def print_impact(console: Console, result: Impact) -> None:
