@@ -278,11 +278,13 @@ def test_renumbering_plus_one_removal() -> None:
     )
     new_texts = {c: t for c, t in texts.items() if c not in ("B1", "B2")}
     new_texts["B1"] = texts["B2"]
-    new = Standard(
-        reference="T1",
-        title="Test standard",
-        level=4,
-        ksbs=[{"code": c, "text": t} for c, t in new_texts.items()],  # type: ignore[misc]
+    new = Standard.model_validate(
+        {
+            "reference": "T1",
+            "title": "Test standard",
+            "level": 4,
+            "ksbs": [{"code": c, "text": t} for c, t in new_texts.items()],
+        }
     )
     rev = revise(old, new, FAST)
     assert rev.diff.renumbered == [("B2", "B1")]
