@@ -7,11 +7,13 @@ methods; **minor** where anything else differs; **none** where nothing does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from models import Scenario
 from optimiser.check import CheckResult, check_mapping
+from optimiser.diff import word_diff
 from optimiser.instance import Instance
 from optimiser.result import Result
 from optimiser.solve import SolverSettings, solve
@@ -20,9 +22,15 @@ MAJOR_FIELDS = ("level", "credits", "assessments")
 MINOR_FIELDS = ("title", "compulsory", "pathway", "max_ksbs", "description", "outcomes", "themes")
 
 
+class Classification(StrEnum):
+    MAJOR = "major"
+    MINOR = "minor"
+    NONE = "none"
+
+
 @dataclass
 class Impact:
-    classification: str
+    classification: Classification
     new_violations: list[str]
     resolved_violations: list[str]
     coverage_lost: list[str]
@@ -32,15 +40,14 @@ class Impact:
     repair: Result
     before_check: CheckResult
     after_check: CheckResult
-    details: list[str] = field(default_factory=list)
 
     @property
     def major(self) -> bool:
-        return self.classification == "major"
+        return self.classification == Classification.MAJOR
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "classification": self.classification,
+            "classification": str(self.classification),
             "new_violations": self.new_violations,
             "resolved_violations": self.resolved_violations,
             "coverage_lost": self.coverage_lost,
@@ -122,13 +129,13 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
     )
     differs = before.model_dump() != after.model_dump()
     if major:
-        classification = "major"
+        classification = Classification.MAJOR
     elif differs:
-        classification = "minor"
+        classification = Classification.MINOR
         if not reasons:
             reasons.append(_minor_words(before, after, ksbs))
     else:
-        classification = "none"
+        classification = Classification.NONE
         reasons.append("The two scenarios are the same.")
     repair = solve(after, baseline=after.mapping, settings=settings)
     return Impact(
@@ -152,8 +159,18 @@ def _change_words(change: dict[str, Any]) -> str:
     if what == "removed":
         return f"Module {module} was removed (major change)."
     kind = "major" if what in MAJOR_FIELDS else "minor"
-    before, after = _show(change["before"]), _show(change["after"])
-    return f"{module}'s {what.replace('_', ' ')} changed from {before} to {after} ({kind} change)."
+    name = what.replace("_", " ")
+    old, new = change["before"], change["after"]
+    if isinstance(old, str) and isinstance(new, str) and (what == "description" or len(old) > 60):
+        return f"{module}'s {name} changed: {word_diff(old, new)} ({kind} change)."
+    if what == "assessments":
+        old, new = [_method(m) for m in old or []], [_method(m) for m in new or []]
+    return f"{module}'s {name} changed from {_show(old)} to {_show(new)} ({kind} change)."
+
+
+def _method(name: str) -> str:
+    """An assessment method in words: "professional discussion", not the key."""
+    return name.replace("_", " ")
 
 
 def _show(value: Any) -> str:

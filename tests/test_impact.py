@@ -9,7 +9,7 @@ import pytest
 
 from models import Preference, Scenario
 from optimiser.check import check_mapping
-from optimiser.impact import impact
+from optimiser.impact import Classification, impact
 from optimiser.instance import Instance
 from optimiser.io import load_scenario, load_standard
 from optimiser.revise import revise
@@ -200,3 +200,24 @@ def test_revise_drops_locks_and_preferences_of_removed_ksbs() -> None:
     # fewest changes comes first: K1 stays where the baseline has it, marked as avoided
     assert "K1" in rev.result.mapping["CYB401"]
     assert rev.result.extra["placements"]["CYB401"]["K1"]["why"] == ["marked avoided"]
+
+
+def test_description_change_shows_where_the_texts_differ() -> None:
+    """Two long descriptions alike in their first 60 characters: the reason marks the words
+    that changed, not two identical prefixes; methods are named in words."""
+    opening = "Introduces the principles of secure network design and the protocols that "
+    before = base()
+    before["programme"]["modules"][1]["description"] = opening + "carry traffic across a LAN."
+    after = base()
+    after["programme"]["modules"][1]["description"] = opening + "carry traffic across a WAN."
+    after["programme"]["modules"][0]["assessments"] = ["professional_discussion", "practical"]
+    result = impact(Scenario.model_validate(before), Scenario.model_validate(after), FAST)
+    assert result.classification == Classification.MAJOR
+    assert result.to_json()["classification"] == "major"
+    (described,) = [r for r in result.reasons if "description" in r]
+    assert described == (
+        "M2's description changed: “… carry traffic across a "
+        "[was: LAN | now: WAN].” (minor change)."
+    )
+    (methods,) = [r for r in result.reasons if "assessments" in r]
+    assert "to professional discussion, practical" in methods

@@ -345,6 +345,21 @@ def test_checker_details_name_codes_and_numbers() -> None:
     assert "M1" in detail and "3" in detail and "2" in detail
 
 
+def test_checker_words_for_coverage_and_duplication() -> None:
+    """A KSB in no module at all says so; one only in an optional module is told apart;
+    the duplication sentence names the kind of KSB."""
+    s = make(
+        ["K1", "K2", "K3"],
+        [module("M1"), module("M2"), module("M3"), module("M9", compulsory=False)],
+        rules={"capacity_per_credit": 1},
+    )
+    result = check_mapping(Instance(s), {"M1": ["K1"], "M2": ["K1"], "M3": ["K1"], "M9": ["K3"]})
+    details = dict(zip(result.ids, result.to_json()["details"], strict=True))
+    assert details["coverage:K2"] == "K2 is in no module, so no student meets it"
+    assert details["coverage:K3"].startswith("K3 is in no compulsory module, so some students")
+    assert details["duplication:K1"].endswith("a knowledge KSB may sit in at most 2")
+
+
 def test_capacity_floor_tolerates_float_error() -> None:
     """Capacity is floor(credits × capacity_per_credit + 1e-9): 50 × 0.58 gives 29, not 28."""
     s = make(

@@ -38,7 +38,9 @@ def check(inst: Instance, pairs: Pairs) -> list[Violation]:
         ]
         if not missing:
             continue
-        if missing == [""]:
+        if not any(kk == k for kk, _ in pairs):
+            detail = f"{kcode(inst, k)} is in no module, so no student meets it"
+        elif missing == [""]:
             detail = f"{kcode(inst, k)} is in no compulsory module, so some students never meet it"
         else:
             detail = (

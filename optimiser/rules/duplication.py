@@ -31,7 +31,7 @@ def check(inst: Instance, pairs: Pairs) -> list[Violation]:
                 Violation(
                     group_id(inst, k),
                     f"{kcode(inst, k)} sits in {plural(n, 'module')} ({where}); a "
-                    f"{inst.kind(k)} may sit in at most {inst.max_modules[k]}",
+                    f"{inst.kind(k)} KSB may sit in at most {inst.max_modules[k]}",
                 )
             )
     return out
