@@ -282,43 +282,24 @@ def fit_cmd(
     json_to: JsonOpt = None,
 ) -> None:
     """Where each KSB could go, by the modules' own content, before solving."""
-    from rich.table import Table
-
     from optimiser.match import fit_table
+    from optimiser.report.terminal import print_fit
 
     scen = guarded(lambda: load_scenario(scenario))
     table = fit_table(scen, top)
     if json_to != "-":
-        console = _console(json_to)
-        if not table["active"]:
-            console.print("No module has a title or description: there is no content to fit.")
-        else:
-            view = Table(title="Best modules per KSB by content", title_justify="left")
-            for name in ("KSB", "Candidates (fit: matched words)"):
-                view.add_column(name, overflow="fold")
-            for code, rows in table["candidates"].items():
-                cells = [f"{r['module']} {r['fit']:.2f}: {', '.join(r['why'][:3])}" for r in rows]
-                view.add_row(code, "\n".join(cells))
-            console.print(view)
-            gaps = table["unsupported"]
-            if gaps:
-                console.print(
-                    f"{len(gaps)} KSB(s) that no module's content supports (add content for "
-                    f"them): {', '.join(gaps)}",
-                    highlight=False,
-                )
-            else:
-                console.print("Every KSB has a module whose content supports it.")
-            order = table["listing_order"]
-            if order["share"] > 0:
-                console.print(
-                    "KSBs listed next to each other in the standard share "
-                    f"{order['neighbour_word_ratio']:.1f} times as many words as other KSBs of "
-                    "their kind, so each KSB also leans towards the modules that suit its "
-                    'neighbours ("listed with").',
-                    highlight=False,
-                )
+        print_fit(_console(json_to), table)
     write_json(table, json_to)
+
+
+def _levels(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        levels = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"levels are whole numbers such as 4,5 (got {value!r})") from None
+    return levels or None
 
 
 @app.command("match")
@@ -328,33 +309,23 @@ def match_cmd(
         Path, typer.Option("--standards", help="A standard file, or a folder of them.")
     ],
     show: Annotated[int, typer.Option("--show", min=1, help="How many to list.")] = 10,
+    level: Annotated[
+        str | None, typer.Option("--level", help="Only standards at these levels, e.g. 4,5.")
+    ] = None,
     json_to: JsonOpt = None,
 ) -> None:
     """Rank occupational standards by how well the programme's modules could cover them."""
-    from rich.table import Table
+    from optimiser.io.standards import read_programme, read_standards
+    from optimiser.match import match
+    from optimiser.report.terminal import print_match
 
-    from optimiser.match import match, read_programme, read_standards
-
+    levels = _levels(level)
     prog, rules = guarded(lambda: read_programme(programme))
     found = guarded(lambda: read_standards(standards))
-    ranked = match(prog, rules, found)
+    ranked = match(prog, rules, found, levels=levels)
     if json_to != "-":
-        console = _console(json_to)
-        view = Table(title=f"Standards closest to {prog.title or programme.name}")
-        for name in ("#", "Standard", "KSBs", "Words carried", "Feasible", "Not supported"):
-            view.add_column(name, overflow="fold")
-        for i, m in enumerate(ranked[:show], 1):
-            ok = {True: "yes", False: "no", None: "?"}[m.feasible]
-            gaps = ", ".join(m.uncovered[:10]) + (" …" if len(m.uncovered) > 10 else "")
-            view.add_row(
-                str(i),
-                f"{m.standard.reference} {m.standard.title}",
-                str(len(m.standard.ksbs)),
-                f"{100 * m.supported:.0f} %",
-                ok,
-                gaps or "-",
-            )
-        console.print(view)
+        title = f"Standards closest to {prog.title or programme.name}"
+        print_match(_console(json_to), ranked[:show], title)
     write_json({"ranking": [m.to_json() for m in ranked]}, json_to)
 
 

@@ -1,29 +1,24 @@
-"""Content fit before solving (`htq fit`) and ranking standards for a programme (`htq match`)."""
+"""Content fit before solving (`htq fit`) and ranking standards for a programme (`htq match`).
+
+Both say "unsupported" in the one sense of `optimiser.fit.support`: no module's own text
+carries half of the KSB's content words (or shares a theme with it, or is marked preferred).
+"""
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from models import Programme, Rules, Scenario, Standard
-from optimiser.errors import InputError
-from optimiser.fit import scenario_fit, terms
+from optimiser.fit import fit_matrix, scenario_fit
+from optimiser.fit.support import support
 from optimiser.instance import Instance
-from optimiser.io.load import format_loc, load_standard, read_data
 from optimiser.model import build
 from optimiser.settings import Clock, SolverSettings, run
-
-#: A KSB counts as supported where some module's content scores at least this.
-SUPPORT = 0.1
-#: In `match`, a KSB is supported where this share of its content words (stemmed) occurs
-#: in the programme's module texts. Unlike fit scores, which are relative within one
-#: scenario, this share compares across standards.
-MATCH_SUPPORT = 0.5
 
 
 def natural(code: str) -> tuple[str, int, str]:
@@ -43,10 +38,13 @@ def fit_table(scenario: Scenario, top: int = 3) -> dict[str, Any]:
         ]
         for k in scenario.standard.ksbs
     }
+    # support is judged on the modules' own text: preferences are wishes, not content
+    plain = fit_matrix(scenario.standard.ksbs, scenario.programme.modules)
+    held = support(scenario.standard.ksbs, scenario.programme.modules, plain)
     return {
         "active": matrix.active,
         "candidates": rows,
-        "unsupported": matrix.unsupported(SUPPORT) if matrix.active else [],
+        "unsupported": held.unsupported() if matrix.active else [],
         "listing_order": {
             "share": round(matrix.order_share, 3),
             "neighbour_word_ratio": round(matrix.order_ratio, 3),
@@ -67,68 +65,13 @@ class Match:
             "source": self.source,
             "reference": self.standard.reference,
             "title": self.standard.title,
+            "version": self.standard.version,
+            "level": self.standard.level,
             "ksbs": len(self.standard.ksbs),
             "supported_share": round(self.supported, 3),
             "feasible": self.feasible,
             "uncovered": self.uncovered,
         }
-
-
-def read_programme(path: Path) -> tuple[Programme, Rules]:
-    """The programme and rules of a scenario file or workbook; its standard is optional."""
-    if path.suffix.lower() == ".xlsx":
-        from optimiser.io.xlsx import read_workbook
-
-        data = read_workbook(path)
-    else:
-        data = read_data(path)
-    if not isinstance(data, dict) or "programme" not in data:
-        raise InputError(str(path), "programme", "required key is missing")
-    try:
-        programme = Programme.model_validate(data["programme"])
-        rules = Rules.model_validate(data.get("rules") or {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InputError(str(path), format_loc(tuple(err["loc"])), err["msg"]) from None
-    return programme, rules
-
-
-def read_standards(source: Path) -> list[tuple[str, Standard]]:
-    """Standards from a file or folder: standard YAML/JSON, scenarios, normalised or API JSON."""
-    files = (
-        sorted(source.glob("*.json")) + sorted(source.glob("*.y*ml"))
-        if source.is_dir()
-        else [source]
-    )
-    out: list[tuple[str, Standard]] = []
-    for path in files:
-        try:
-            out.extend(_standards_in(path))
-        except InputError:
-            if not source.is_dir():
-                raise  # in a folder, files that hold no standard are passed over
-    if not out:
-        raise InputError(str(source), "", "no standards found")
-    return out
-
-
-def _standards_in(path: Path) -> list[tuple[str, Standard]]:
-    data = read_data(path)
-    if isinstance(data, list) or (isinstance(data, dict) and "knowledges" in data):
-        from optimiser.io.ifate import import_standards
-
-        return [
-            (f"{path.name}:{r.standard.reference}", r.standard) for r in import_standards(path)
-        ]
-    if isinstance(data, dict) and data.get("ksbs") and "type" in data["ksbs"][0]:
-        from optimiser.io.normalised import read_normalised_standard
-
-        return [(path.name, read_normalised_standard(path))]
-    if isinstance(data, dict) and "programme" in data:
-        from optimiser.io.load import load_scenario
-
-        return [(path.name, load_scenario(path).standard)]
-    return [(path.name, load_standard(path))]
 
 
 def feasible(scenario: Scenario, seed: int = 0, time_limit: float = 5.0) -> bool | None:
@@ -145,34 +88,26 @@ def match(
     rules: Rules,
     standards: list[tuple[str, Standard]],
     time_limit: float = 5.0,
+    levels: Collection[int] | None = None,
 ) -> list[Match]:
     """Rank standards by how much of their KSBs' wording the modules' content carries.
 
-    Per KSB: the share of its content words (stemmed) found in the module texts. The
-    standard's score is the mean over its KSBs; KSBs below `MATCH_SUPPORT` are listed
-    as not supported. A feasibility check under the rules follows.
+    Per KSB: the largest share of its content words that one module's text carries; the
+    standard's score is the mean over its KSBs, and the KSBs no module supports are listed
+    (`optimiser.fit.support`). A feasibility check under the rules follows. With `levels`,
+    only standards at those levels are ranked.
     """
-    vocabulary: set[str] = set()
-    for m in programme.modules:
-        for part in (m.title, m.description or "", *(m.outcomes or []), *(m.themes or [])):
-            vocabulary.update(terms(part))
     out = []
     for source, standard in standards:
-        carried = {}
-        for k in standard.ksbs:
-            stems = set(terms(" ".join([k.text, *(k.themes or [])])))
-            carried[k.code] = len(stems & vocabulary) / len(stems) if stems else 0.0
-        uncovered = sorted((c for c, s in carried.items() if s < MATCH_SUPPORT), key=natural)
-        share = sum(carried.values()) / len(carried)
+        if levels is not None and standard.level not in levels:
+            continue
+        matrix = fit_matrix(standard.ksbs, programme.modules)
+        held = support(standard.ksbs, programme.modules, matrix)
         try:
             scenario = Scenario(standard=standard, programme=programme, rules=rules)
             ok = feasible(scenario, time_limit=time_limit)
         except ValidationError:
             ok = None
-        out.append(Match(source, standard, share, ok, uncovered))
-    out.sort(key=lambda m: (-m.supported, m.feasible is not True, m.standard.reference))
+        out.append(Match(source, standard, held.carried, ok, held.unsupported()))
+    out.sort(key=lambda m: (-m.supported, m.feasible is not True, m.standard.reference, m.source))
     return out
-
-
-def dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)

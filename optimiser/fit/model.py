@@ -192,6 +192,10 @@ class FitMatrix:
         """How strongly the module's text supports the KSB, in [0, 1]."""
         return float(self._scores[self._k[ksb_code], self._m[module_code]])
 
+    def support_score(self, ksb_code: str, module_code: str) -> float:
+        """The score before the listing-order prior (what support is judged on)."""
+        return float(self._support[self._k[ksb_code], self._m[module_code]])
+
     def coefficient(self, ksb_code: str, module_code: str, scale: int = 100) -> int:
         """The score as an integer objective coefficient, round(scale * score); an avoided
         pair gives -scale, below any pair its text does not support."""

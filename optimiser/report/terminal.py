@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -9,7 +11,7 @@ from optimiser.check import CheckResult
 from optimiser.diff import comparable, word_diff
 from optimiser.impact import Impact
 from optimiser.instance import Instance
-from optimiser.match import natural
+from optimiser.match import Match, natural
 from optimiser.result import ChangeKind, Result, SolveStatus
 from optimiser.revise import Revision
 
@@ -233,3 +235,62 @@ def print_placements(console: Console, result: Result) -> None:
     for ksb, module, info in rows:
         table.add_row(ksb, module, f"{info['fit']:.2f}", ", ".join(info["why"]) or "-")
     console.print(table)
+
+
+def print_fit(console: Console, table: dict[str, Any]) -> None:
+    """`htq fit`: the best modules per KSB by content, and the KSBs no module supports."""
+    if not table["active"]:
+        console.print("No module has a title or description: there is no content to fit.")
+        return
+    view = Table(title="Best modules per KSB by content", title_justify="left")
+    for name in ("KSB", "Candidates (fit: matched words)"):
+        view.add_column(name, overflow="fold")
+    for code, rows in table["candidates"].items():
+        cells = [f"{r['module']} {r['fit']:.2f}: {', '.join(r['why'][:3])}" for r in rows]
+        view.add_row(code, "\n".join(cells))
+    console.print(view)
+    gaps = table["unsupported"]
+    if gaps:
+        console.print(
+            f"{len(gaps)} KSB(s) that no module's content supports (no module's text carries "
+            f"half of their words; add content for them): {', '.join(gaps)}",
+            highlight=False,
+        )
+    else:
+        console.print("Every KSB has a module whose content supports it.")
+    order = table["listing_order"]
+    if order["share"] > 0:
+        console.print(
+            "KSBs listed next to each other in the standard share "
+            f"{order['neighbour_word_ratio']:.1f} times as many words as other KSBs of "
+            "their kind, so each KSB also leans towards the modules that suit its "
+            'neighbours ("listed with").',
+            highlight=False,
+        )
+
+
+def print_match(console: Console, ranked: list[Match], title: str) -> None:
+    """`htq match`: standards best first, each named by its file so that two versions of
+    one standard are told apart."""
+    if not ranked:
+        console.print("No standard at the levels asked for.")
+        return
+    view = Table(title=title)
+    view.add_column("#")
+    view.add_column("Standard (file)", overflow="fold")
+    for name in ("Level", "KSBs", "Words carried", "Feasible", "Not supported"):
+        view.add_column(name, overflow="fold")
+    for i, m in enumerate(ranked, 1):
+        ok = {True: "yes", False: "no", None: "?"}[m.feasible]
+        gaps = ", ".join(m.uncovered[:10]) + (" …" if len(m.uncovered) > 10 else "")
+        version = f" v{m.standard.version}" if m.standard.version else ""
+        view.add_row(
+            str(i),
+            f"{m.standard.reference}{version} {m.standard.title}\n({m.source})",
+            str(m.standard.level or "?"),
+            str(len(m.standard.ksbs)),
+            f"{100 * m.supported:.0f} %",
+            ok,
+            gaps or "-",
+        )
+    console.print(view)
