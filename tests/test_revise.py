@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, STANDARDS, enumerate_mappings, make, scenarios
+from conftest import SCENARIOS, STANDARDS, enumerate_mappings, make, module, scenarios
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -342,3 +342,35 @@ def test_shipped_revision_follows_the_renumbered_behaviour() -> None:
         line.startswith("K11 reworded (stays in CYB405): “UK law [added:") for line in lines
     )
     assert lines[-1].startswith("Changed cells (3, ")
+
+
+def test_a_renumbered_statement_the_re_mapping_moves_is_named_with_its_module() -> None:
+    """Room in M2 goes to a new skill only M2 can evidence, so the renumbered B1 (was B2)
+    moves: counted as changed cells, and the note names the module it left."""
+    texts = {"K1": "Widget design", "B1": "Puts users first", "B2": "Champions safe working"}
+    old = make(
+        [{"code": c, "text": t} for c, t in texts.items()],
+        ["M1", module("M2", assessments=["practical", "simulation"], max_ksbs=1)],
+        rules={"capacity_per_credit": 0.4},
+        mapping={"M1": ["K1", "B1"], "M2": ["B2"]},
+    )
+    new = Standard.model_validate(
+        {
+            "reference": "T1",
+            "ksbs": [
+                {"code": "K1", "text": texts["K1"]},
+                {"code": "B1", "text": texts["B2"]},
+                {"code": "S9", "text": "Run a drill", "assessable_by": ["simulation"]},
+            ],
+        }
+    )
+    rev = revise(old, new, FAST)
+    assert rev.result.solved
+    assert rev.result.mapping == {"M1": ["K1", "B1"], "M2": ["S9"]}
+    assert rev.result.objective["changes"] == 3
+    assert rev.notes() == [
+        "B1 (was B2) moved from M2 to M1; lock B1 to M2 to keep it where it was."
+    ]
+    from optimiser.report.terminal import revision_lines
+
+    assert "B2 is now B1 (now in M1)." in revision_lines(rev)
