@@ -1,9 +1,10 @@
 """Content fit: how well each module's own text supports each KSB (no solver code here).
 
-`fit_matrix(ksbs, modules)` returns a `FitMatrix` with `score`, `why`, `top` and
-`unsupported`; see `optimiser.fit.model` for the relevance model. The default backend is
-lexical; `backend="semantic"` (or HTQ_FIT_BACKEND=semantic) adds sentence embeddings where the
-`semantic` extra is installed (`optimiser.fit.semantic`).
+`fit_matrix(ksbs, modules)` returns a `FitMatrix` with `score`, `why` and `top`
+(`optimiser.fit.support` says which KSBs no module supports); see `optimiser.fit.model` for
+the relevance model. The default backend is lexical; `backend="semantic"` (or
+HTQ_FIT_BACKEND=semantic) adds sentence embeddings where the `semantic` extra is installed
+(`optimiser.fit.semantic`).
 """
 
 from optimiser.fit import semantic

@@ -193,7 +193,8 @@ class FitMatrix:
         return float(self._scores[self._k[ksb_code], self._m[module_code]])
 
     def support_score(self, ksb_code: str, module_code: str) -> float:
-        """The score before the listing-order prior (what support is judged on)."""
+        """The score before the listing-order prior: a KSB is never counted as supported
+        (`optimiser.fit.support`) only because the KSBs listed beside it are."""
         return float(self._support[self._k[ksb_code], self._m[module_code]])
 
     def coefficient(self, ksb_code: str, module_code: str, scale: int = 100) -> int:
@@ -226,17 +227,6 @@ class FitMatrix:
         """The top module for the KSB (None where the programme has no modules)."""
         first = self.top(ksb_code, 1)
         return first[0][0] if first else None
-
-    def unsupported(self, threshold: float = 0.1) -> list[str]:
-        """KSBs (in standard order) whose best score over all modules is below threshold.
-
-        The scores judged here are those before the listing-order prior: a KSB is not counted
-        as supported only because the KSBs listed beside it are.
-        """
-        if not self.module_codes:
-            return list(self.ksb_codes)
-        best = self._support.max(axis=1)
-        return [c for i, c in enumerate(self.ksb_codes) if best[i] < threshold]
 
     def as_dict(self) -> dict[str, dict[str, float]]:
         """{ksb: {module: score}} for every pair."""
