@@ -4,10 +4,10 @@
 A module supports a KSB where its text (title, description, learning outcomes, themes)
 carries at least `SUPPORT_SHARE` (half) of the KSB's content words, compared as content fit
 compares them (stemmed and cut to a common prefix, stop words and standard-speak dropped;
-the KSB's themes count as its words), or where their content fit is at least
-`THEME_IN_TEXT`: a shared theme, a theme found word for word in the other's text, or a pair
-the team marked preferred. A KSB no module supports is *unsupported*: a gap to fill with
-content.
+the KSB's themes count as its words), or where their content fit before the listing-order
+prior is at least `THEME_IN_TEXT`: a shared theme, a theme found word for word in the
+other's text (or wording all but the same). A KSB no module supports is *unsupported*: a
+gap to fill with content. Preferences are wishes, not content: they never count.
 
 The share is absolute: it does not depend on the other KSBs of the standard, so the same
 KSB and modules give the same answer in `fit` and in `match`, and standards can be
@@ -71,7 +71,7 @@ def support(
     ksbs: Sequence[KSB], modules: Sequence[Module], matrix: FitMatrix | None = None
 ) -> Support:
     """Which modules support which KSBs (see the module notes). `matrix`, the content-fit
-    matrix of the same KSBs and modules, adds themes and preferences."""
+    matrix of the same KSBs and modules without preferences (`fit_matrix`), adds themes."""
     prefix = FitParams().prefix
     kstems = [_stems([k.text or "", *(k.themes or [])], prefix) for k in ksbs]
     mstems = [
