@@ -44,6 +44,11 @@ def test_revise_json_has_diff_and_fewest_changes() -> None:
     assert data["changes"]["removed"] == []
     assert sorted(k for k, _ in data["changes"]["added"]) == ["K18", "K19", "S20"]
     assert data["objective"]["changes"] == 3
+    assert data["mapping"]["CYB408"].count("B9") == 1  # the renumbered B10 stays put
+    rows = data["programme_changes"]
+    assert {"change": "renumbered", "ksb": "B9", "was": "B10", "modules": ["CYB408"]} in rows
+    assert [r["ksb"] for r in rows if r["change"] == "ksb_removed"] == ["K10", "B9"]
+    assert len([r for r in rows if r["change"].startswith("cell_")]) == 3
 
 
 def test_revise_without_mapping_is_bad_input() -> None:
@@ -58,6 +63,7 @@ def test_revise_person_output_per_module() -> None:
     result = run("revise", VALIDATED, "--standard", NEW_STANDARD, "--time-limit", "10")
     assert "K10 (no longer in the standard)" in result.stdout
     assert "B10 looks renumbered to B9" in result.stdout
+    assert "B10 is now B9 (stays in CYB408)." in " ".join(result.stdout.split())
 
 
 def test_impact_exit_codes_and_json() -> None:
