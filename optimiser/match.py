@@ -1,7 +1,7 @@
 """Content fit before solving (`htq fit`) and ranking standards for a programme (`htq match`).
 
 Both say "unsupported" in the one sense of `optimiser.fit.support`: no module's own text
-carries half of the KSB's content words (or shares a theme with it, or is marked preferred).
+carries half of the KSB's content words (or shares a theme with it).
 """
 
 from __future__ import annotations
