@@ -42,6 +42,21 @@ class Quality:
     #: reported figures (not minimised): total fit points × 100, entries
     fit_points: LinExpr
     entries: LinExpr
+    #: per module: (load variable, imbalance variable, credits)
+    balance_terms: list[tuple[LinExpr, LinExpr, int]]
+
+
+def tighten_balance(b: Builder, quality: Quality, entries: int) -> None:
+    """Once the number of entries is fixed, each module's imbalance is a convex function
+    of its integer load: |C × load − c × E|. The LP alone lets a fractional load reach
+    0; the chord between the two integer loads around the target c × E / C is a valid
+    bound for every integer load, and gives the LP the true least imbalance."""
+    total = sum(m.credits for m in b.inst.modules)
+    for load, dev, credits in quality.balance_terms:
+        lo = (credits * entries) // total
+        at_lo = credits * entries - total * lo  # |C·lo − cE|, lo at or below the target
+        at_hi = total * (lo + 1) - credits * entries
+        b.model.add(dev >= at_lo + (at_hi - at_lo) * (load - lo))
 
 
 def add_quality(b: Builder, fit: Fit | None = None) -> Quality:
@@ -50,29 +65,32 @@ def add_quality(b: Builder, fit: Fit | None = None) -> Quality:
     fit = fit or {}
     misfit = sum((ENTRY_COST - fit.get((k, j), 0)) * b.x[k][j] for k in inst.K for j in inst.M)
     fit_points = sum(fit.get((k, j), 0) * b.x[k][j] for k in inst.K for j in inst.M)
+    terms = _imbalance(b)
     criteria = [
         Criterion("fit", misfit),
-        Criterion("balance", _imbalance(b), scale=sum(m.credits for m in inst.modules)),
+        Criterion(
+            "balance", sum(dev for _, dev, _ in terms), scale=sum(m.credits for m in inst.modules)
+        ),
     ]
     spread = _duty_spread(b)
     if spread is not None:
         criteria.append(Criterion("cohesion", spread))
-    return Quality(criteria, fit_points, b.entries())
+    return Quality(criteria, fit_points, b.entries(), terms)
 
 
-def _imbalance(b: Builder) -> LinExpr:
+def _imbalance(b: Builder) -> list[tuple[LinExpr, LinExpr, int]]:
     inst = b.inst
     total_credits = sum(m.credits for m in inst.modules)
     entries = b.entries()
     bound = len(inst.ksbs) * len(inst.modules) * total_credits
-    devs = []
+    terms = []
     for j, module in enumerate(inst.modules):
         dev = b.model.new_int_var(0, bound, f"imbalance[{module.code}]")
         gap = b.load(j) * total_credits - module.credits * entries
         b.model.add(dev >= gap)
         b.model.add(dev >= -gap)
-        devs.append(dev)
-    return sum(devs)
+        terms.append((b.load(j), dev, module.credits))
+    return terms
 
 
 def _duty_spread(b: Builder) -> LinExpr | None:
