@@ -19,8 +19,11 @@ def atomic_write(save: Callable[[Path], None], target: Path) -> None:
     except OSError as exc:
         raise InputError(str(target), "", f"cannot write the file ({exc})") from None
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         save(Path(tmp))
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, target)
     except OSError as exc:
         raise InputError(str(target), "", f"cannot write the file ({exc})") from None
