@@ -131,8 +131,17 @@ class ModuleRow:
 class Document:
     """The facts of one solve, revise or impact result, ready to be laid out."""
 
-    def __init__(self, inst: Instance, result: Result, fit: FitMatrix | None = None) -> None:
+    def __init__(
+        self,
+        inst: Instance,
+        result: Result,
+        fit: FitMatrix | None = None,
+        checked: list[str] | None = None,
+    ) -> None:
+        """`checked`: where the mapping is the scenario's own (not a proposal), the
+        sentences of the rules it breaks (empty: every rule holds)."""
         self.inst = inst
+        self.checked = checked
         self.r = result
         self.fit = fit
         self.s = inst.scenario
@@ -167,20 +176,33 @@ class Document:
 
     @property
     def status(self) -> str:
+        if self.checked is not None:
+            broken = len(self.checked)
+            return "Existing mapping: " + (
+                f"{plural(broken, 'rule')} broken" if broken else "every rule holds"
+            )
         return STATUS_WORDS[SolveStatus(self.r.status)]
 
     @property
     def solved(self) -> bool:
-        return self.r.solved
+        return self.checked is not None or self.r.solved
 
     @property
     def version_line(self) -> str:
         return f"Draft prepared with htq {htq_version()} on {self.date}"
 
+    @property
+    def proved_heading(self) -> str:
+        return "What was checked" if self.checked is not None else "What the solver proved"
+
     def proved(self) -> str:
         """What the solver proved, in one or two sentences."""
         r, status = self.r, SolveStatus(self.r.status)
         changes = r.objective.get("changes")
+        if self.checked is not None:
+            return "The existing mapping was checked against every rule, cell by cell: " + (
+                " ".join(self.checked) if self.checked else "every rule holds."
+            )
         if status == SolveStatus.INFEASIBLE:
             n = len(r.conflict or [])
             return (

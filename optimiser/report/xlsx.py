@@ -222,7 +222,7 @@ class _Workbook:
         for label, value in doc.coverage_facts():
             kv(label, value)
 
-        section("What the solver proved")
+        section(doc.proved_heading)
         line(doc.proved(), BODY)
         prefs = r.extra.get("preferences") or []
         if prefs:
