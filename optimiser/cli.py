@@ -120,6 +120,15 @@ class Targets:
     keep_source: bool = True
 
 
+def refuse_overwrite(update: Path | None, *inputs: Path) -> None:
+    """Stop before any work where --update names an input (inputs are never overwritten)."""
+    if update is None:
+        return
+    for path in inputs:
+        if update.exists() and path.exists() and update.resolve() == path.resolve():
+            fail(InputError(str(update), "", "htq never overwrites its input: name a new file"))
+
+
 def deliver(
     console: Console,
     targets: Targets,
@@ -184,6 +193,7 @@ def solve_cmd(
     ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
+    refuse_overwrite(update, scenario)
     scen = guarded(lambda: load_scenario(scenario))
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
@@ -276,6 +286,7 @@ def revise_cmd(
     workers: WorkersOpt = 1,
 ) -> None:
     """Re-map with the fewest changes when the standard is revised."""
+    refuse_overwrite(update, scenario)
     from optimiser.io import load_standard
     from optimiser.report.terminal import print_revision
     from optimiser.revise import revise
@@ -305,6 +316,7 @@ def impact_cmd(
     workers: WorkersOpt = 1,
 ) -> None:
     """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
+    refuse_overwrite(update, before, after)
     from optimiser.impact import impact
     from optimiser.report.terminal import print_impact
 
