@@ -95,7 +95,7 @@ def test_update_never_overwrites_the_input(tmp_path: Path) -> None:
 def test_update_from_yaml_writes_a_scenario_with_the_mapping(tmp_path: Path) -> None:
     target = tmp_path / "mapped.yaml"
     code, solved = run_json(
-        "solve", SCENARIOS / "fdsc-early-years.yaml", "--update", target, *FAST
+        "solve", SCENARIOS / "hnc-cyber-security.yaml", "--update", target, *FAST
     )
     assert code == 0
     assert load_scenario(target).mapping == solved["mapping"]
