@@ -55,13 +55,13 @@ class Page:
         top = [
             w
             for w in self.words
-            if w.y1 < 30 and self.width * 0.3 < w.x0 and w.x1 < self.width * 0.7
+            if w.y0 < 22 and self.width * 0.3 < w.x0 and w.x1 < self.width * 0.7
         ]
         return " ".join(w.text for w in sorted(top, key=lambda w: w.x0))
 
     @property
     def body(self) -> list[Word]:
-        return [w for w in self.words if w.y0 >= 30 and w.y1 <= self.height - 30]
+        return [w for w in self.words if 22 <= w.y0 < self.height - 35]
 
 
 def pages_of(pdf: Path) -> list[Page]:
@@ -98,11 +98,11 @@ def _joined(text: str) -> str:
     return re.sub(r"(?<=\w-) (?=\w)", "", text)
 
 
-def check_rows(pages: list[Page], header: str, after: str, texts: dict[str, str]) -> int:
+def check_rows(pages: list[Page], header: str, after: str, texts: dict[str, str]) -> list[int]:
     """Every statement lies whole in its own row band: the words between the column headed
     `header` and the next column (headed `after`), from its code's line to the next code's.
-    Returns the most rows one page holds."""
-    most = 0
+    Returns the number of rows on each page that holds the table."""
+    counts: list[int] = []
     seen: set[str] = set()
     for page in pages:
         body = page.body
@@ -114,7 +114,7 @@ def check_rows(pages: list[Page], header: str, after: str, texts: dict[str, str]
             (w for w in body if w.text in texts and w.x1 <= head.x0 and w.y0 > head.y1),
             key=lambda w: w.y0,
         )
-        most = max(most, len(codes))
+        counts.append(len(codes))
         bottom = max(w.y1 for w in body) + 1
         for i, code in enumerate(codes):
             end = codes[i + 1].y0 - 1 if i + 1 < len(codes) else bottom
@@ -131,7 +131,7 @@ def check_rows(pages: list[Page], header: str, after: str, texts: dict[str, str]
             )
             seen.add(code.text)
     assert seen == set(texts), f"rows missing from the print: {set(texts) - seen}"
-    return most
+    return counts
 
 
 def sheet_pages(pages: list[Page], name: str) -> list[Page]:
@@ -183,6 +183,8 @@ def test_workbooks_print_whole(tmp_path: Path) -> None:
         texts = {k.code: k.text for k in scen.standard.ksbs}
         n = len(texts)
         assert all(abs(p.width - 842) < 2 and abs(p.height - 595) < 2 for p in pages)
+        sheets = {"Summary", "Mapping", "KSB coverage", "Modules", "Explanation", "Changes"}
+        assert {p.sheet for p in pages} <= sheets
         assert len(sheet_pages(pages, "Summary")) <= 2
         assert len(sheet_pages(pages, "Modules")) == 1
         if not results[name].solved:
@@ -195,8 +197,10 @@ def test_workbooks_print_whole(tmp_path: Path) -> None:
             continue
         coverage = sheet_pages(pages, "KSB coverage")
         assert len(coverage) <= math.ceil(n / 25), f"{name}: {len(coverage)} coverage pages"
-        assert check_rows(coverage, "Statement", "Taught", texts) >= min(n, 25)
+        counts = check_rows(coverage, "Statement", "Taught", texts)
+        assert all(c >= 25 for c in counts[:-1]), f"{name}: KSBs per coverage page {counts}"
         mapping = sheet_pages(pages, "Mapping")
         first = min(scen.programme.modules, key=lambda m: m.level).code
-        assert check_rows(mapping, "Statement", first, texts) >= min(n, 20)
+        counts = check_rows(mapping, "Statement", first, texts)
+        assert all(c >= 20 for c in counts[:-1]), f"{name}: KSBs per mapping page {counts}"
         assert len(mapping) <= math.ceil(n / 20)

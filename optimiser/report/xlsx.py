@@ -31,7 +31,7 @@ MAPPED_MARK = "✓"
 FONT = "Calibri"  # Excel's own; LibreOffice shows it with the metric-equal Carlito
 SIZE = 10  # body text, points
 LINE = 12.5  # height of one line of body text, points
-PAGE = 200  # column width units a page is laid out for (fit to width then scales to A4)
+PAGE = 215  # column width units a page is laid out for (fit to width then scales to A4)
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF", size=SIZE)
@@ -90,6 +90,15 @@ def fit_height(ws: Worksheet, row: int, spans: dict[int, int] | None = None) -> 
         width = _width(ws, cell.column, (spans or {}).get(cell.column, 1))
         lines = max(lines, _lines(str(cell.value), width))
     ws.row_dimensions[row].height = LINE * lines + 3
+
+
+def _content_width(title: str, values: Sequence[object], cap: float) -> float:
+    """A column as wide as its longest line (and its title's longest word), up to `cap`."""
+    longest = max((len(w) for w in title.split()), default=4)
+    for v in values:
+        if v is not None:
+            longest = max(longest, *(len(line) for line in str(v).split("\n")))
+    return min(cap, longest / 1.2 + 2)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, font: Font = BODY) -> None:
@@ -360,18 +369,14 @@ class _Workbook:
         has_fit = doc.fit is not None
         has_notes = any(k.notes for k in rows)
         titles = ["KSB", "Statement", "Taught and assessed in", "Assessed by", "Level"]
-        widths: list[float] = [7, 0, 44, 22, 6]
         titles.append("Coverage")
-        widths.append(10)
+        caps: list[float] = [7, 0, 44, 30, 6, 9]
         if has_fit:
             titles.append("Content fit (matched words)")
-            widths.append(30)
+            caps.append(32)
         if has_notes:
             titles.append("Note")
-            widths.append(26)
-        widths[1] = max(50, PAGE - sum(widths))
-        _widths(ws, widths)
-        _header(ws, 1, titles)
+            caps.append(30)
         body: list[list[object]] = []
         for k in rows:
             values: list[object] = [
@@ -384,7 +389,7 @@ class _Workbook:
                 or "not mapped",
                 ", ".join(k.methods) or None,
                 ", ".join(str(lv) for lv in k.levels) or None,
-                {"full": "full", "partial": "partial", "none": "none"}[k.coverage],
+                k.coverage,
             ]
             if has_fit:
                 values.append(
@@ -398,6 +403,14 @@ class _Workbook:
             if has_notes:
                 values.append("; ".join(k.notes) or None)
             body.append(values)
+        widths = [
+            _content_width(title, [v[c] for v in body], cap)
+            for c, (title, cap) in enumerate(zip(titles, caps, strict=True))
+        ]
+        # the statement takes what is left of the page, within readable line lengths
+        widths[1] = min(130, max(45, PAGE - sum(widths)))
+        _widths(ws, widths)
+        _header(ws, 1, titles)
         _table(ws, 2, body)
         for i, k in enumerate(rows, start=2):
             ws.cell(i, 1).font = BOLD
