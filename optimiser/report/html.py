@@ -49,6 +49,7 @@ table.facts th { background: none; color: var(--ink); border: none; padding-righ
 table.facts td { border: none; }
 col.c-code { width: 4.5em; }
 col.c-m { width: 2.6em; }
+col.c-n { width: 5.5em; }
 .grid th.m { text-align: center; padding: 2px 0; font-size: 12px; overflow-wrap: normal; }
 .grid th.m span { writing-mode: vertical-rl; transform: rotate(180deg); display: inline-block;
                   white-space: nowrap; }
@@ -73,6 +74,7 @@ td.partial { background: var(--bad); }
   body { margin: 0; font-size: 9pt; }
   col.c-m { width: 2em; }
   col.c-code { width: 3.6em; }
+  col.c-n { width: 5em; }
   th, td { padding: 1px 4px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
@@ -141,12 +143,12 @@ class _Html:
         modules = doc.module_rows
         levels = sorted({m.level for m in modules})
         cols = ["<col class='c-code'>", "<col>"]
-        cols += ["<col class='c-m'>"] * len(modules) + ["<col class='c-code'>"]
+        cols += ["<col class='c-m'>"] * len(modules) + ["<col class='c-n'>"]
         top = ["<tr><th rowspan='2'>KSB</th><th rowspan='2'>Statement</th>"]
         for level in levels:
             n = sum(1 for m in modules if m.level == level)
             top.append(f"<th class='lv{level}' colspan='{n}'>Level {level}</th>")
-        top.append("<th rowspan='2'>Mod&shy;ules</th></tr><tr>")
+        top.append("<th rowspan='2'>Modules</th></tr><tr>")
         for m in modules:
             top.append(
                 f"<th class='m lv{m.level}' title='{_e(m.title)}' data-module='{_e(m.code)}'>"
