@@ -266,7 +266,9 @@ def report_cmd(
         subject = own_mapping(inst)
     else:
         settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
-        subject = Subject(solve(scen, settings=settings))
+        clock = Clock(time_limit)
+        proposal = solve(scen, settings=settings, clock=clock)
+        subject = Subject(explain_result(proposal, scen, settings, clock))
     fit = fit_of(inst)
     guarded(lambda: write_html_report(inst, subject.result, output, fit, subject.checked))
     Console(highlight=False).print(f"Report written to {output}")

@@ -183,9 +183,12 @@ def test_report_in_chromium(scenario: str, tmp_path: Path) -> None:
         subject = own_mapping(inst)
         result, checked = subject.result, subject.checked
     else:
-        from optimiser.solve import SolverSettings, solve
+        from optimiser.explain import explain_result
+        from optimiser.settings import SolverSettings
+        from optimiser.solve import solve
 
-        result, checked = solve(scen, settings=SolverSettings(time_limit=10)), None
+        settings = SolverSettings(time_limit=10)
+        result, checked = explain_result(solve(scen, settings=settings), scen, settings), None
     page = tmp_path / "report.html"
     write_html_report(inst, result, page, fit_of(inst), checked)
     shot = tmp_path / "report.png"

@@ -17,6 +17,7 @@ from conftest import FAST, SCENARIOS, STANDARDS
 from test_real_standards import FILES, SHAPES, programme_for
 
 from models import Scenario
+from optimiser.explain import explain_result
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.io.normalised import read_normalised_standard
@@ -173,7 +174,9 @@ def test_workbooks_print_whole(tmp_path: Path) -> None:
     paths = []
     for name, scen in scenarios.items():
         inst = Instance(scen)
-        results[name] = solve(scen, baseline=scen.mapping, settings=FAST)
+        results[name] = explain_result(
+            solve(scen, baseline=scen.mapping, settings=FAST), scen, FAST
+        )
         paths.append(tmp_path / f"{name}.xlsx")
         write_result_workbook(inst, results[name], paths[-1], fit=fit_of(inst))
     printed = to_pdf(paths, tmp_path)

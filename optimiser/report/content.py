@@ -41,6 +41,9 @@ FIGURE_WORDS = {
     "workers": "Solver threads",
     "bound": "Best possible quality score (bound)",
     "gap": "Gap to the bound",
+    "time_limit_hit": "Stopped by the time limit",
+    "effort": "Solver effort (deterministic units)",
+    "not_run": "Stages not run",
 }
 
 COVERAGE_WORDS = {
@@ -67,6 +70,23 @@ def htq_version() -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _figure_words(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def _stage_words(got: object) -> str:
+    if not isinstance(got, dict):
+        return _figure_words(got)
+    proved = "proved" if got.get("proved") else "not proved"
+    return f"{got.get('value')} (bound {got.get('bound')}, {proved})"
 
 
 @dataclass
@@ -205,11 +225,13 @@ class Document:
             )
         if status == SolveStatus.INFEASIBLE:
             n = len(r.conflict or [])
-            return (
+            first = (
                 "No mapping keeps every rule: the solver proved that the "
-                f"{plural(n, 'rule')} listed in the Explanation cannot all hold together, "
-                "and that dropping any one of them leaves a set that can."
+                f"{plural(n, 'rule')} listed in the Explanation cannot all hold together"
             )
+            if not r.conflict_irreducible:
+                return first + " (within its limits it did not prove the set the smallest)."
+            return first + ", and that dropping any one of them leaves a set that can."
         if status == SolveStatus.UNKNOWN:
             return (
                 "Within its time limit the solver found no mapping and did not prove that "
@@ -223,8 +245,9 @@ class Document:
             )
         if status == SolveStatus.OPTIMAL:
             return first + (
-                " Among those mappings, none has a better quality score: content fit first, "
-                "then KSBs of a duty together and balanced load (proved)."
+                " Among those mappings, none is better by the quality objective, stage by "
+                "stage: content fit first, then balanced load, then KSBs of a duty together "
+                "(proved)."
             )
         gap = r.solver.get("gap")
         within = f" it is at most {100 * gap:.1f} % from the best" if gap else ""
@@ -388,8 +411,12 @@ class Document:
         out: list[tuple[str, str]] = []
         for source in (self.r.objective, self.r.solver):
             for key, value in source.items():
+                if key == "stages" and isinstance(value, dict):
+                    for stage, got in value.items():
+                        out.append((f"Stage {stage}", _stage_words(got)))
+                    continue
                 label = FIGURE_WORDS.get(key, key.replace("_", " "))
-                out.append((label, f"{value:g}" if isinstance(value, float) else str(value)))
+                out.append((label, _figure_words(value)))
         return out
 
     # -- no mapping --------------------------------------------------------------------

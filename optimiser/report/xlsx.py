@@ -135,11 +135,14 @@ def _table(ws: Worksheet, first_row: int, rows: list[list[object]]) -> int:
     return r
 
 
-def _print_setup(ws: Worksheet, doc: Document, title_rows: str | None = None) -> None:
+def _print_setup(
+    ws: Worksheet, doc: Document, title_rows: str | None = None, pages_tall: int = 0
+) -> None:
+    """A4 landscape, one page wide (and at most `pages_tall` pages, where not 0)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     margins = ws.page_margins
@@ -266,7 +269,7 @@ class _Workbook:
         section("Solver")
         for label, value in doc.solver_facts():
             kv(label, value)
-        _print_setup(ws, doc)
+        _print_setup(ws, doc, pages_tall=2)
 
     # -- Mapping grid ------------------------------------------------------------------
     def mapping(self, ws: Worksheet) -> None:
