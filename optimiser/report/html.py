@@ -89,9 +89,14 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
-    """A table of already-escaped cells (`<td ...>` where a cell starts with `<td`)."""
-    out = [f'<table class="{cls}"><thead><tr>']
+def _table(
+    head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "", widths: str = ""
+) -> str:
+    """A table of already-escaped cells (`<td ...>` where a cell starts with `<td`);
+    `widths`: CSS widths of the columns, separated by spaces ("auto" for the rest)."""
+    cols = "".join(f"<col style='width:{w}'>" if w != "auto" else "<col>" for w in widths.split())
+    colgroup = f"<colgroup>{cols}</colgroup>" if cols else ""
+    out = [f"<table class='{cls}'>{colgroup}<thead><tr>"]
     out += [f"<th>{_e(h)}</th>" for h in head]
     out.append("</tr></thead><tbody>")
     for row in rows:
@@ -215,13 +220,15 @@ class _Html:
                 f"<div class='bar'><span{full} style='width:{share}%'></span></div>",
             ]
 
-        head = ("Module", "Title", "Level", "Credits", "Assessment methods", "KSBs / room", "")
-        widths = "<colgroup><col style='width:6em'><col><col style='width:4em'>"
-        widths += "<col style='width:5em'><col><col style='width:7em'><col style='width:18%'>"
-        table = _table(head, (row(m) for m in self.doc.module_rows), "loads")
-        return "<h2>Module loads against their room</h2>" + table.replace(
-            '<table class="loads">', f"<table class='loads'>{widths}"
-        )
+        modules = self.doc.module_rows
+        head = ["Module", "Title", "Level", "Credits", "Assessment methods", "KSBs / room", ""]
+        widths = "6em auto 4em 5em auto 7em 18%"
+        if not self.doc.solved:  # no loads to show: the room and the methods
+            rows = [[*row(m)[:5], f"<td class='num'>{m.capacity}</td>"] for m in modules]
+            table = _table([*head[:5], "Room"], rows, "loads", "6em auto 4em 5em auto 6em")
+            return "<h2>Modules, their room and their methods</h2>" + table
+        table = _table(head, (row(m) for m in modules), "loads", widths)
+        return "<h2>Module loads against their room</h2>" + table
 
     def coverage(self) -> str:
         def row(k: KsbRow) -> list[str]:
@@ -240,10 +247,8 @@ class _Html:
             ]
 
         head = ("KSB", "Statement", "Taught and assessed in", "Assessed by", "Coverage", "Note")
-        table = _table(head, (row(k) for k in self.doc.ksb_rows), "cov")
-        widths = "<colgroup><col style='width:4.5em'><col style='width:34%'><col>"
-        widths += "<col style='width:14%'><col style='width:6.5em'><col style='width:16%'>"
-        table = table.replace('<table class="cov">', f"<table class='cov'>{widths}")
+        widths = "4.5em 34% auto 14% 6.5em 16%"
+        table = _table(head, (row(k) for k in self.doc.ksb_rows), "cov", widths)
         return "<section class='page'><h2>Coverage of each KSB</h2>" + table + "</section>"
 
     def explanation(self) -> str:
@@ -255,6 +260,7 @@ class _Html:
             _table(
                 ("Rule", "What it says"),
                 ([_e(g), _e(doc.rule_words(g))] for g in r.conflict or []),
+                widths="16em auto",
             )
         )
         ksbs = doc.conflict_ksbs()
@@ -267,6 +273,7 @@ class _Html:
                         [_e(c), _e(t), _e(", ".join(g)), _e(", ".join(a) or "none")]
                         for c, t, g, a in ksbs
                     ),
+                    widths="4.5em auto 22% 22%",
                 )
             )
         parts.append("<h3>Changes that would make a mapping possible</h3>")
@@ -274,6 +281,7 @@ class _Html:
             _table(
                 ("Drop or relax", "Suggested change"),
                 ([_e(", ".join(rep.drop)), _e(rep.suggestion)] for rep in r.repairs or []),
+                widths="30% auto",
             )
         )
         return "".join(parts) + "</section>"
@@ -292,11 +300,13 @@ class _Html:
         out = "<h2>Changes to the existing mapping</h2>"
         if not rows:
             return out + "<p>None: the existing mapping keeps every rule as it is.</p>"
-        return out + _table(("Change", "KSB", "Statement", "Module"), rows)
+        head = ("Change", "KSB", "Statement", "Module")
+        return out + _table(head, rows, "", "6em 4.5em auto 7em")
 
     def signoff(self) -> str:
         rows = [[_e(role), "", "", ""] for role in ("Prepared by", "Reviewed by", "Approved by")]
-        return "<h2>Sign-off</h2>" + _table(("Role", "Name", "Signature", "Date"), rows, "sign")
+        head = ("Role", "Name", "Signature", "Date")
+        return "<h2>Sign-off</h2>" + _table(head, rows, "sign", "22% auto auto 14%")
 
     def page(self) -> str:
         doc = self.doc
