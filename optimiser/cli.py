@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -49,6 +50,17 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the solver.
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
 OutOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="Write the Excel workbook (.xlsx).")
+]
+UpdateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--update",
+        help="Write the scenario again to FILE with the proposal as its existing mapping "
+        "(from a workbook: only the Mapping sheet's marks change).",
+    ),
+]
+HtmlOpt = Annotated[
+    Path | None, typer.Option("--html", help="Write the printable HTML report to FILE.")
 ]
 
 
@@ -95,26 +107,75 @@ def _progress(console: Console) -> Callable[[str, float, float, float], None]:
     return show
 
 
+@dataclass
+class Targets:
+    """Where a solve's documents go besides the terminal."""
+
+    json_to: str | None = None
+    output: Path | None = None
+    html: Path | None = None
+    update: Path | None = None
+    #: the scenario file the result belongs to; False where the standard was replaced
+    source: Path | None = None
+    keep_source: bool = True
+
+
+def refuse_overwrite(update: Path | None, *inputs: Path) -> None:
+    """Stop before any work where --update names an input (inputs are never overwritten)."""
+    if update is None:
+        return
+    for path in inputs:
+        if update.exists() and path.exists() and update.resolve() == path.resolve():
+            fail(InputError(str(update), "", "htq never overwrites its input: name a new file"))
+
+
 def deliver(
     console: Console,
-    json_to: str | None,
+    targets: Targets,
     show: Callable[[], None],
     data: dict[str, Any],
-    output: Path | None,
     scenario: Scenario,
     result: Result,
 ) -> None:
-    """The summary (unless the JSON goes to stdout), the JSON, and the workbook."""
-    if json_to != "-":
+    """The summary (unless the JSON goes to stdout), the JSON, the workbook, the HTML
+    report and the updated scenario."""
+    quiet = targets.json_to == "-"
+    if not quiet:
         show()
-    write_json(data, json_to)
-    if output is not None:
-        from optimiser.report.xlsx import write_result_workbook
+    write_json(data, targets.json_to)
+    written: list[str] = []
+    if targets.output is not None or targets.html is not None:
         from optimiser.solve import fit_of
 
-        write_result_workbook(scenario, result, output, fit=fit_of(Instance(scenario)))
-        if json_to != "-":
-            console.print(f"Workbook written to {output}")
+        inst = Instance(scenario)
+        fit = fit_of(inst)
+        xlsx, html = targets.output, targets.html
+        if xlsx is not None:
+            from optimiser.report.xlsx import write_result_workbook
+
+            guarded(lambda: write_result_workbook(inst, result, xlsx, fit=fit))
+            written.append(f"Workbook written to {xlsx}")
+        if html is not None:
+            from optimiser.report.html import write_html_report
+
+            guarded(lambda: write_html_report(inst, result, html, fit=fit))
+            written.append(f"Report written to {html}")
+    if targets.update is not None and targets.source is not None:
+        if result.solved:
+            from optimiser.report.update import write_updated_scenario
+
+            src, dest = targets.source, targets.update
+            guarded(
+                lambda: write_updated_scenario(
+                    src, scenario, result.mapping, dest, targets.keep_source
+                )
+            )
+            written.append(f"Scenario with the proposed mapping written to {dest}")
+        else:
+            written.append(f"No mapping to write: {targets.update} not written")
+    if not quiet:
+        for line in written:
+            console.print(line, highlight=False)
 
 
 @app.command("solve")
@@ -122,6 +183,8 @@ def solve_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .json or .xlsx).")],
     output: OutOpt = None,
     json_to: JsonOpt = None,
+    html: HtmlOpt = None,
+    update: UpdateOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
     workers: WorkersOpt = 1,
@@ -130,6 +193,7 @@ def solve_cmd(
     ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
+    refuse_overwrite(update, scenario)
     scen = guarded(lambda: load_scenario(scenario))
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
@@ -142,7 +206,8 @@ def solve_cmd(
         if why:
             print_placements(console, result)
 
-    deliver(console, json_to, show, result.to_json(), output, scen, result)
+    targets = Targets(json_to, output, html, update, source=scenario)
+    deliver(console, targets, show, result.to_json(), scen, result)
     raise typer.Exit(EXIT[result.status])
 
 
@@ -163,6 +228,52 @@ def check_cmd(
     raise typer.Exit(0 if result.ok else 1)
 
 
+@app.command("report")
+def report_cmd(
+    source: Annotated[
+        Path,
+        typer.Argument(help="A scenario (its mapping is shown, or a proposal) or a result JSON."),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="For a result JSON: the scenario it was solved from."),
+    ] = None,
+    time_limit: TimeOpt = 60.0,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Write a printable HTML report: the KSB x module map, loads, coverage, the why."""
+    from optimiser.report.html import write_html_report
+    from optimiser.report.source import Subject, own_mapping, read_result_json, result_from_json
+    from optimiser.solve import fit_of
+
+    data = read_result_json(source)
+    scenario_path = source
+    if data is not None:
+        if scenario is None:
+            fail(
+                InputError(
+                    str(source), "", "a result JSON needs --scenario, the scenario it is of"
+                )
+            )
+        scenario_path = scenario
+    scen = guarded(lambda: load_scenario(scenario_path))
+    inst = Instance(scen)
+    if data is not None:
+        subject = Subject(guarded(lambda: result_from_json(data, inst, source)))
+    elif scen.mapping is not None:
+        subject = own_mapping(inst)
+    else:
+        settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
+        clock = Clock(time_limit)
+        proposal = solve(scen, settings=settings, clock=clock)
+        subject = Subject(explain_result(proposal, scen, settings, clock))
+    fit = fit_of(inst)
+    guarded(lambda: write_html_report(inst, subject.result, output, fit, subject.checked))
+    Console(highlight=False).print(f"Report written to {output}")
+
+
 # --- what-if and change impact ------------------------------------------------------
 @app.command("revise")
 def revise_cmd(
@@ -170,11 +281,14 @@ def revise_cmd(
     standard: Annotated[Path, typer.Option("--standard", help="The revised standard.")],
     output: OutOpt = None,
     json_to: JsonOpt = None,
+    html: HtmlOpt = None,
+    update: UpdateOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
     workers: WorkersOpt = 1,
 ) -> None:
     """Re-map with the fewest changes when the standard is revised."""
+    refuse_overwrite(update, scenario)
     from optimiser.io import load_standard
     from optimiser.report.terminal import print_revision
     from optimiser.revise import revise
@@ -186,7 +300,8 @@ def revise_cmd(
     explain_result(rev.result, rev.scenario, settings)
     console = _console(json_to)
     show = partial(print_revision, console, rev)
-    deliver(console, json_to, show, rev.result.to_json(), output, rev.scenario, rev.result)
+    targets = Targets(json_to, output, html, update, source=scenario, keep_source=False)
+    deliver(console, targets, show, rev.result.to_json(), rev.scenario, rev.result)
     raise typer.Exit(EXIT[rev.result.status])
 
 
@@ -196,11 +311,14 @@ def impact_cmd(
     after: Annotated[Path, typer.Argument(help="Scenario after the change (with mapping).")],
     output: OutOpt = None,
     json_to: JsonOpt = None,
+    html: HtmlOpt = None,
+    update: UpdateOpt = None,
     time_limit: TimeOpt = 60.0,
     seed: SeedOpt = 0,
     workers: WorkersOpt = 1,
 ) -> None:
     """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
+    refuse_overwrite(update, before, after)
     from optimiser.impact import impact
     from optimiser.report.terminal import print_impact
 
@@ -214,7 +332,8 @@ def impact_cmd(
     explain_result(result.repair, scen_a, settings)
     console = _console(json_to)
     show = partial(print_impact, console, result)
-    deliver(console, json_to, show, result.to_json(), output, scen_a, result.repair)
+    targets = Targets(json_to, output, html, update, source=after)
+    deliver(console, targets, show, result.to_json(), scen_a, result.repair)
     raise typer.Exit(1 if result.major else 0)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 
 from models import DEFAULT_EVIDENCE, KINDS, Rules, Scenario
 from optimiser.errors import InputError
+from optimiser.instance import Instance
 from optimiser.io.load import load_scenario
 from optimiser.io.xlsx import (
     join_list,
@@ -26,7 +26,7 @@ from optimiser.io.xlsx import (
     write_template,
 )
 from optimiser.report.xlsx import write_result_workbook
-from optimiser.result import Changes, Repair, Result, SolveStatus
+from optimiser.result import Changes, Result, SolveStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -380,7 +380,7 @@ def test_result_workbook_has_no_formulas(tmp_path: Path) -> None:
     data["programme"]["modules"][0]["title"] = "@x"
     scenario = Scenario.model_validate(data)
     path = tmp_path / "result.xlsx"
-    write_result_workbook(scenario, solved_result(), path)
+    write_result_workbook(Instance(scenario), solved_result(), path)
     wb = openpyxl.load_workbook(path)
     values = []
     for ws in wb.worksheets:
@@ -566,7 +566,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
         read_workbook(path)
     assert "Excel" in info.value.message
     result = tmp_path / "result.xlsx"
-    write_result_workbook(Scenario.model_validate(small()), solved_result(), result)
+    write_result_workbook(Instance(Scenario.model_validate(small())), solved_result(), result)
     with pytest.raises(InputError) as info:
         read_workbook(result)
     assert "not an htq scenario workbook" in info.value.message
@@ -664,112 +664,3 @@ def solved_result() -> Result:
         objective={"changes": 2, "fit": 12.5},
         solver={"wall_s": 0.12, "seed": 0, "workers": 1},
     )
-
-
-def test_result_workbook_contents(tmp_path: Path) -> None:
-    scenario = Scenario.model_validate(small())
-    path = tmp_path / "result.xlsx"
-    fit = {("K1", "M401"): 0.8, ("S1", "M401"): 0.5}
-    write_result_workbook(scenario, solved_result(), path, fit=fit)
-    wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Mapping", "KSB coverage", "Modules", "Changes"]
-
-    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
-    assert summary["Standard reference"] == "ST0001"
-    assert str(summary["Status"]).startswith("Optimal")
-    assert summary["changes"] == 2 and summary["wall_s"] == 0.12
-    assert summary["capacity_per_credit"] == 0.25
-    assert summary["Mapped KSB-module pairs"] == 9
-
-    ws = wb["Mapping"]
-    assert ws.freeze_panes == "D4"
-    assert ws["D1"].value == "Level 4" and ws["F1"].value == "Level 5"
-    assert [ws.cell(2, c).value for c in range(4, 8)] == ["M401", "M402", "M501", "M502"]
-    assert ws.cell(2, 8).value == "Modules"
-    marks = [c for row in ws.iter_rows(min_row=4, max_row=9) for c in row if c.value == "✓"]
-    assert len(marks) == 9
-    assert all(c.fill.fgColor.rgb.endswith("A9D08E") for c in marks)
-    k1 = next(r for r in range(4, 10) if ws.cell(r, 1).value == "K1")
-    assert ws.cell(k1, 1).fill.fgColor.rgb.endswith("FFD966")  # spiral
-    s2 = next(r for r in range(4, 10) if ws.cell(r, 1).value == "S2")
-    assert ws.cell(s2, 1).fill.fgColor.rgb in (None, "00000000")
-    assert ws.cell(k1, 8).value == 2
-    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Total")
-    assert [ws.cell(total, c).value for c in range(4, 8)] == [3, 2, 3, 1]
-    assert ws.cell(total + 1, 1).value == "Capacity"
-    # M401: 20 x 0.25 = 5; M402: max_ksbs 3; M501: 30 x 0.25 = 7; M502: floor(3.75) = 3
-    assert [ws.cell(total + 1, c).value for c in range(4, 8)] == [5, 3, 7, 3]
-    assert len(ws.conditional_formatting) >= 2
-
-    cov = wb["KSB coverage"]
-    head = [c.value for c in cov[1]]
-    assert head[:7] == ["KSB", "Kind", "Text", "Modules", "Levels", "Evidenced by", "Note"]
-    rows = {r[0].value: [c.value for c in r] for r in cov.iter_rows(min_row=2)}
-    assert rows["K1"][3] == "M401 — Networks\nM501 — Project"
-    assert rows["K1"][4] == "4, 5"
-    assert "spiral" in rows["K1"][6]
-    assert rows["S1"][5] == "practical"  # assessable_by narrows to practical
-    assert rows["K1"][7] == "M401: 0.80"
-    assert rows["S2"][5] == "project, case_study"
-    assert rows["B1"][5] == "portfolio"
-
-    mods = {r[0].value: [c.value for c in r] for r in wb["Modules"].iter_rows(min_row=2)}
-    assert mods["M402"][6:9] == [3, 2, "K2, B1"]
-    assert mods["M502"][4] == "optional, pathway Cloud"
-    assert mods["M401"][9] == "D1"
-
-    changes = [[c.value for c in r] for r in wb["Changes"].iter_rows(min_row=2)]
-    assert [[*r[:2], r[3]] for r in changes] == [
-        ["added", "K2", "M401"],
-        ["removed", "S2", "M402"],
-    ]
-
-
-def test_result_workbook_pathway_note(tmp_path: Path) -> None:
-    scenario = Scenario.model_validate(small())
-    result = solved_result()
-    result.mapping = {"M401": ["K1"], "M502": ["K2"]}
-    path = tmp_path / "r.xlsx"
-    write_result_workbook(scenario, result, path)
-    cov = openpyxl.load_workbook(path)["KSB coverage"]
-    rows = {r[0].value: [c.value for c in r] for r in cov.iter_rows(min_row=2)}
-    assert "only in pathway modules (Cloud)" in rows["K2"][6]
-    assert rows["S2"][6] == "not mapped to any module"
-
-
-def test_infeasible_result_workbook(tmp_path: Path) -> None:
-    scenario = Scenario.model_validate(small())
-    result = Result(
-        status=SolveStatus.INFEASIBLE,
-        conflict=["capacity:M402", "coverage:K2"],
-        repairs=[Repair(drop=["capacity:M402"], suggestion="raise M402's capacity from 3 to 4")],
-        explanation=["K2 has nowhere to go: M402 is full with 3 KSBs."],
-        solver={"wall_s": 0.5},
-    )
-    path = tmp_path / "infeasible.xlsx"
-    write_result_workbook(scenario, result, path)
-    wb = openpyxl.load_workbook(path)
-    assert "Explanation" in wb.sheetnames and "Changes" not in wb.sheetnames
-    values = [c.value for r in wb["Explanation"].iter_rows() for c in r if c.value]
-    assert "capacity:M402" in values and "coverage:K2" in values
-    assert "raise M402's capacity from 3 to 4" in values
-    assert "K2 has nowhere to go: M402 is full with 3 KSBs." in values
-    assert str(wb["Mapping"]["A1"].value).startswith("No mapping")
-
-
-@pytest.mark.slow
-def test_result_workbook_converts_to_pdf(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    path = tmp_path / "result.xlsx"
-    write_result_workbook(Scenario.model_validate(small()), solved_result(), path)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    pdf = tmp_path / "result.pdf"
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

@@ -1,34 +1,41 @@
-"""The approval-ready mapping workbook of a solve: summary, grid, coverage, modules, why.
+"""The mapping workbook of a solve, revise or impact: a document a quality office files.
 
-Sheets: Summary, Mapping (KSB rows x module columns grouped by level), KSB coverage,
-Modules, and, where they apply, Explanation (no mapping exists) and Changes (a baseline
-mapping was given). All user text is written as plain text, never as a formula.
+Sheets: Summary (the document: programme, standard, status, coverage, what the solver
+proved, rules, sign-off, solver detail), Mapping (KSB rows x module columns grouped by
+level), KSB coverage (where each KSB is taught and assessed, by which methods, full or
+partial), Modules, and where they apply Explanation (no mapping exists; Mapping and KSB
+coverage are then left out) and Changes (a baseline mapping was given). Every sheet prints
+on A4 landscape, one page wide, with the programme in the header and page numbers in the
+footer. All user text is written as plain text, never as a formula.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.formatting.rule import ColorScaleRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from models import KSB, Module, Scenario
 from optimiser.errors import InputError
-from optimiser.instance import capacity_of
-from optimiser.io.xlsx import RULE_SPECS, _rule_value, fit_row, set_text, set_value
+from optimiser.fit.model import FitMatrix
+from optimiser.instance import Instance
+from optimiser.io.xlsx import RULE_SPECS, _rule_value, set_text, set_value
+from optimiser.report.content import Document, method_words
+from optimiser.report.files import atomic_write
 from optimiser.result import Result, SolveStatus
 
 MAPPED_MARK = "✓"
+FONT = "Calibri"  # Excel's own; LibreOffice shows it with the metric-equal Carlito
+SIZE = 10  # body text, points
+LINE = 12.5  # height of one line of body text, points
+PAGE = 215  # column width units a page is laid out for (fit to width then scales to A4)
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF", size=SIZE)
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
 LEVEL_FILLS = {
     4: PatternFill("solid", fgColor="DDEBF7"),
     5: PatternFill("solid", fgColor="E2EFDA"),
@@ -39,47 +46,76 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 OVER_FILL = PatternFill("solid", fgColor="F4B084")
 ADDED_FILL = PatternFill("solid", fgColor="C6EFCE")
 REMOVED_FILL = PatternFill("solid", fgColor="FFC7CE")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-WRAP = Alignment(wrap_text=True, vertical="top")
+BODY = Font(name=FONT, size=SIZE)
+BOLD = Font(name=FONT, bold=True, size=SIZE)
+GREY = Font(name=FONT, size=SIZE, italic=True, color="595959")
+TITLE_FONT = Font(name=FONT, bold=True, size=16, color="1F4E78")
+WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
+NUMBER = Alignment(horizontal="center", vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center")
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-KIND_LABEL = {"knowledge": "Knowledge", "skill": "Skill", "behaviour": "Behaviour"}
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` characters wide, wrapping at spaces."""
+    per_line = max(int(width * 1.25) - 1, 4)
+    count = 0
+    for para in text.split("\n"):
+        used, lines = 0, 1
+        for word in para.split(" "):
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += need
+            while used > per_line:  # a word longer than the line
+                lines, used = lines + 1, used - per_line
+        count += lines
+    return count
 
 
-def _fit_score(fit: object | None, ksb: str, module: str) -> float | None:
-    """A content-fit score from whatever `fit` offers: a callable, `.score()`, or a table.
+def _width(ws: Worksheet, col: int, span: int = 1) -> float:
+    return sum(
+        ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(col, col + span)
+    )
 
-    Accepted: ``fit(ksb, module)``, ``fit.score(ksb, module)``, a mapping keyed by
-    ``(ksb, module)``, or a nested mapping ``{module: {ksb: score}}``.
-    """
-    if fit is None:
-        return None
-    value: Any = None
-    score = getattr(fit, "score", None)
-    if callable(score):
-        value = score(ksb, module)
-    elif isinstance(fit, Mapping):
-        if (ksb, module) in fit:
-            value = fit[(ksb, module)]
-        elif isinstance(fit.get(module), Mapping):
-            value = fit[module].get(ksb)
-    elif callable(fit):
-        value = fit(ksb, module)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
+
+def fit_height(ws: Worksheet, row: int, spans: dict[int, int] | None = None) -> None:
+    """Set the row's height so every wrapped cell shows whole, in print as on screen."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        width = _width(ws, cell.column, (spans or {}).get(cell.column, 1))
+        lines = max(lines, _lines(str(cell.value), width))
+    ws.row_dimensions[row].height = LINE * lines + 3
+
+
+def _content_width(title: str, values: Sequence[object], cap: float) -> float:
+    """A column as wide as its longest line (and its title's longest word), up to `cap`."""
+    longest = max((len(w) for w in title.split()), default=4)
+    for v in values:
+        if v is not None:
+            longest = max(longest, *(len(line) for line in str(v).split("\n")))
+    return min(cap, longest / 1.2 + 2)
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, font: Font = BODY) -> None:
+    cell = ws.cell(row, col)
+    set_value(cell, value)
+    cell.font = font
+    cell.alignment = NUMBER if isinstance(value, int | float) else WRAP
 
 
 def _header(ws: Worksheet, row: int, titles: Sequence[str], first: int = 1) -> None:
     for i, title in enumerate(titles):
         cell = ws.cell(row, first + i)
-        set_text(cell, title)
+        set_text(cell, title or None)
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    fit_height(ws, row)
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -87,161 +123,168 @@ def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+def _table(ws: Worksheet, first_row: int, rows: list[list[object]]) -> int:
+    """Body rows from `first_row`, each cell wrapped or centred, borders, heights."""
+    r = first_row
+    for values in rows:
+        for c, v in enumerate(values, start=1):
+            _put(ws, r, c, v)
+            ws.cell(r, c).border = GRID
+        fit_height(ws, r)
+        r += 1
+    return r
+
+
+def _print_setup(
+    ws: Worksheet, doc: Document, title_rows: str | None = None, pages_tall: int = 0
+) -> None:
+    """A4 landscape, one page wide (and at most `pages_tall` pages, where not 0)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    margins = ws.page_margins
+    margins.left = margins.right = 0.4
+    margins.top = margins.bottom = 0.55
+    margins.header = margins.footer = 0.25
+    ws.oddHeader.left.text = doc.programme.replace("&", "&&")
+    ws.oddHeader.center.text = "&A"
+    ws.oddHeader.right.text = doc.s.standard.reference.replace("&", "&&")
+    ws.oddFooter.left.text = doc.version_line.replace("&", "&&")
+    ws.oddFooter.right.text = "Page &P of &N"
     if title_rows:
         ws.print_title_rows = title_rows
 
 
-class _Report:
-    def __init__(self, scenario: Scenario, result: Result, fit: object | None) -> None:
-        self.s = scenario
-        self.r = result
-        self.fit = fit
-        self.rules = scenario.rules
-        self.evidence = scenario.rules.evidence_table()
-        self.ksbs = list(scenario.standard.ksbs)
-        self.known_ksbs = {k.code for k in self.ksbs}
-        self.modules = sorted(
-            scenario.programme.modules,
-            key=lambda m: (m.level, scenario.programme.modules.index(m)),
-        )
-        self.by_code = {m.code: m for m in self.modules}
-        self.pairs: set[tuple[str, str]] = {
-            (k, m)
-            for m, ks in result.mapping.items()
-            for k in ks
-            if m in self.by_code and k in self.known_ksbs
-        }
-        self.spiral = set(result.spiral)
-        self.pathways = scenario.programme.pathways
+RULE_WORDS = {
+    "capacity_per_credit": "KSBs per credit",
+    "bunching": "Room: times a module's fair share",
+    "min_ksbs_per_module": "Fewest KSBs in a module",
+    "max_modules_per_ksb.knowledge": "Most modules per knowledge KSB",
+    "max_modules_per_ksb.skill": "Most modules per skill",
+    "max_modules_per_ksb.behaviour": "Most modules per behaviour",
+    "max_level_percent": "Most pairs at one level, %",
+    "spiral.min": "Fewest spiral KSBs",
+    "spiral.max": "Most spiral KSBs",
+    "spiral.kinds": "Kinds that count as spiral",
+}
 
-    # -- helpers ----------------------------------------------------------------------
-    def modules_of(self, ksb: str) -> list[Module]:
-        return [m for m in self.modules if (ksb, m.code) in self.pairs]
 
-    def ksbs_of(self, module: str) -> list[str]:
-        return [k.code for k in self.ksbs if (k.code, module) in self.pairs]
+class _Workbook:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.r = doc.r
 
-    def capacity(self, module: Module) -> int:
-        modules = list(self.modules)
-        return capacity_of(modules, modules.index(module), self.rules, len(self.ksbs))
-
-    def evidencing(self, ksb: KSB, module: Module) -> list[str]:
-        """The module's methods that evidence the KSB's kind (and its `assessable_by`)."""
-        out = []
-        for method in module.assessments:
-            if ksb.kind_ not in self.evidence.get(method, ()):
-                continue
-            if ksb.assessable_by is not None and method not in ksb.assessable_by:
-                continue
-            out.append(method)
-        return out
-
-    def status_text(self) -> str:
-        return {
-            SolveStatus.OPTIMAL: "Optimal: every rule holds and no better mapping exists",
-            SolveStatus.FEASIBLE: "Feasible: every rule holds (not proven best in the time)",
-            SolveStatus.INFEASIBLE: "Infeasible: no mapping keeps every rule (see Explanation)",
-            SolveStatus.UNKNOWN: "Unknown: no answer within the time limit",
-        }[SolveStatus(self.r.status)]
-
-    # -- sheets -----------------------------------------------------------------------
+    # -- Summary -----------------------------------------------------------------------
     def summary(self, ws: Worksheet) -> None:
+        doc, r = self.doc, self.r
         ws.title = "Summary"
-        _widths(ws, (34, 80))
-        s, r = self.s, self.r
-        set_text(ws.cell(1, 1), "KSB mapping: " + (s.programme.title or s.name or "programme"))
-        ws.cell(1, 1).font = TITLE_FONT
-        row = 3
+        _widths(ws, (50, 22, 26, 40))
+        row = 1
 
-        def kv(label: str, value: object, bold: bool = False) -> None:
+        def line(text: str, font: Font, height: float | None = None) -> None:
             nonlocal row
-            set_text(ws.cell(row, 1), label)
-            ws.cell(row, 1).font = BOLD
-            set_value(ws.cell(row, 2), value)
-            ws.cell(row, 2).alignment = WRAP
-            if bold:
-                ws.cell(row, 2).font = BOLD
+            set_text(ws.cell(row, 1), text)
+            ws.cell(row, 1).font = font
+            ws.cell(row, 1).alignment = WRAP
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            ws.row_dimensions[row].height = height or LINE * _lines(text, _width(ws, 1, 4)) + 4
             row += 1
 
         def section(title: str) -> None:
             nonlocal row
             row += 1
-            _header(ws, row, (title, ""))
+            set_text(ws.cell(row, 1), title)
+            ws.cell(row, 1).font = SECTION_FONT
+            ws.cell(row, 1).border = Border(bottom=Side(style="medium", color="1F4E78"))
+            ws.row_dimensions[row].height = 20
             row += 1
 
-        kv("Scenario", s.name or None)
-        kv("Programme", s.programme.title or None)
-        kv("Standard reference", s.standard.reference)
-        kv("Standard title", s.standard.title or None)
-        if s.standard.level is not None:
-            kv("Standard level", s.standard.level)
-        if s.standard.version is not None:
-            kv("Standard version", s.standard.version or None)
-        kv("Status", self.status_text(), bold=True)
-        kv("Generated", _dt.date.today().isoformat())
+        def kv(label: str, value: object, bold: bool = False) -> None:
+            nonlocal row
+            _put(ws, row, 1, label, BOLD)
+            cell = ws.cell(row, 2)
+            set_text(cell, None if value is None else str(value))
+            cell.font = BOLD if bold else BODY
+            cell.alignment = WRAP
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+            fit_height(ws, row, {2: 3})
+            row += 1
 
-        section("Figures")
-        kv("KSBs", len(self.ksbs))
-        kv("Modules", len(self.modules))
-        kv("Mapped KSB-module pairs", len(self.pairs))
-        covered = sum(1 for k in self.ksbs if self.modules_of(k.code))
-        kv("KSBs mapped to a module", covered)
-        kv("Spiral KSBs (level 4 and level 5)", len(self.spiral))
-        if r.changes is not None:
-            kv("Cells added to the existing mapping", len(r.changes.added))
-            kv("Cells removed from the existing mapping", len(r.changes.removed))
+        line(doc.title, TITLE_FONT, 24)
+        line(doc.standard, Font(name=FONT, size=12, italic=True))
+        line(doc.version_line, GREY)
 
+        section("Document")
+        std = doc.s.standard
+        kv("Programme", doc.s.programme.title or None)
+        kv("Standard", std.title or None)
+        kv("Standard reference", std.reference)
+        kv("Standard version", std.version or "not given")
+        if std.level is not None:
+            kv("Standard level", std.level)
+        if doc.s.name:
+            kv("Scenario", doc.s.name)
+        kv("Status", doc.status, bold=True)
+        kv("Version and date", doc.version_line)
+
+        section("Coverage")
+        for label, value in doc.coverage_facts():
+            kv(label, value)
+
+        section(doc.proved_heading)
+        line(doc.proved(), BODY)
         prefs = r.extra.get("preferences") or []
         if prefs:
-            section("Preferences")
+            section("Preferences of the programme team")
             for pref in prefs:
                 label = f"{pref['preference']} {pref['ksb']} in {pref['module']}"
                 kv(label, "met" if pref["met"] else f"not met: {pref['why']}")
 
-        if r.objective:
-            section("Objective")
-            for name, value in r.objective.items():
-                kv(str(name), value)
-
         section("Rules in force")
+        rules = doc.s.rules
         for spec in RULE_SPECS:
-            value = _rule_value(self.rules, spec.name)
+            value = _rule_value(rules, spec.name)
             shown = ", ".join(value) if isinstance(value, list) else value
-            kv(spec.name, shown)
-        for method, kinds in self.rules.evidence.items():
-            kv(f"evidence.{method}", ", ".join(kinds) or "(none)")
+            label = RULE_WORDS.get(spec.name, spec.name)
+            kv(
+                f"{label} ({spec.name})",
+                "not set (room from bunching)" if shown is None else shown,
+            )
+        for method, kinds in rules.evidence.items():
+            kv(f"evidence: {method_words(method)}", ", ".join(kinds) or "none")
 
-        if r.solver:
-            section("Solver")
-            for name, value in r.solver.items():
-                kv(str(name), value if isinstance(value, int | float | str) else str(value))
-        _print_setup(ws)
+        section("Sign-off")
+        _header(ws, row, ("Role", "Name", "Signature", "Date"))
+        row += 1
+        for role in ("Prepared by", "Reviewed by", "Approved by (quality office)"):
+            _put(ws, row, 1, role, BOLD)
+            for c in range(1, 5):
+                ws.cell(row, c).border = GRID
+            ws.row_dimensions[row].height = 30
+            row += 1
 
+        section("Solver")
+        for label, value in doc.solver_facts():
+            kv(label, value)
+        _print_setup(ws, doc, pages_tall=2)
+
+    # -- Mapping grid ------------------------------------------------------------------
     def mapping(self, ws: Worksheet) -> None:
-        ws.title = "Mapping"
-        if not self.pairs and not self.r.solved:
-            set_text(ws.cell(1, 1), "No mapping: " + self.status_text())
-            ws.cell(1, 1).font = TITLE_FONT
-            return
-        first = 4  # columns: KSB, Kind, Text, then modules
-        levels = sorted({m.level for m in self.modules})
-        # Row 1: level headers over their modules; row 2: codes; row 3: titles.
-        for c, title in enumerate(("KSB", "Kind", "Text"), start=1):
+        doc = self.doc
+        modules = doc.module_rows
+        first = 3  # columns: KSB, Statement, then modules
+        for c, title in enumerate(("KSB", "Statement"), start=1):
             for rr in (1, 2, 3):
                 ws.cell(rr, c).fill = HEADER_FILL
             set_text(ws.cell(2, c), title)
             ws.cell(2, c).font = HEADER_FONT
         col = first
-        for level in levels:
-            mods = [m for m in self.modules if m.level == level]
+        for level in sorted({m.level for m in modules}):
             start = col
-            for m in mods:
+            for m in (m for m in modules if m.level == level):
                 set_text(ws.cell(2, col), m.code)
                 set_text(ws.cell(3, col), m.title or None)
                 for rr in (1, 2, 3):
@@ -249,10 +292,11 @@ class _Report:
                     ws.cell(rr, col).border = GRID
                 ws.cell(2, col).font = BOLD
                 ws.cell(2, col).alignment = CENTER
+                ws.cell(3, col).font = Font(name=FONT, size=9)
                 ws.cell(3, col).alignment = Alignment(
-                    wrap_text=True, vertical="top", text_rotation=90
+                    wrap_text=True, vertical="bottom", horizontal="center", text_rotation=90
                 )
-                ws.column_dimensions[get_column_letter(col)].width = max(8, len(m.code) + 2)
+                ws.column_dimensions[get_column_letter(col)].width = max(7, len(m.code) + 2)
                 col += 1
             set_text(ws.cell(1, start), f"Level {level}")
             ws.cell(1, start).font = BOLD
@@ -265,270 +309,258 @@ class _Report:
         for rr in (1, 2, 3):
             ws.cell(rr, total_col).fill = HEADER_FILL
             ws.cell(rr, total_col).font = HEADER_FONT
-        ws.row_dimensions[3].height = 120
+            ws.cell(rr, total_col).alignment = CENTER
+        longest = max((len(m.title) for m in modules), default=10)
+        ws.row_dimensions[3].height = min(130, max(60, 2.6 * longest + 12))
+        grid = _width(ws, first, len(modules)) + 9
+        _widths(ws, (8, max(50, PAGE - 8 - grid)))
+        ws.column_dimensions[get_column_letter(total_col)].width = 9
 
+        placed = {(p.module, row.code) for row in doc.ksb_rows for p in row.places}
         row = 4
-        for k in self.ksbs:
-            spiral = k.code in self.spiral
-            set_text(ws.cell(row, 1), k.code)
-            set_text(ws.cell(row, 2), KIND_LABEL.get(k.kind_, k.kind_))
-            set_text(ws.cell(row, 3), k.text or None)
-            ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
-            for c in (1, 2):
-                ws.cell(row, c).alignment = Alignment(vertical="top")
-            if spiral:
-                for c in (1, 2, 3):
+        for k in doc.ksb_rows:
+            _put(ws, row, 1, k.code, BOLD)
+            _put(ws, row, 2, k.text or None)
+            if k.spiral:
+                for c in (1, 2):
                     ws.cell(row, c).fill = SPIRAL_FILL
-            for j, m in enumerate(self.modules):
+            for j, m in enumerate(modules):
                 cell = ws.cell(row, first + j)
                 cell.border = GRID
                 cell.alignment = CENTER
-                if (k.code, m.code) in self.pairs:
+                if (m.code, k.code) in placed:
                     set_text(cell, MAPPED_MARK)
                     cell.fill = MAPPED_FILL
-            ws.cell(row, total_col).value = len(self.modules_of(k.code))
-            ws.cell(row, total_col).alignment = CENTER
+            _put(ws, row, total_col, len(k.places))
+            fit_height(ws, row)
             row += 1
-        last_ksb_row = row - 1
 
         total_row, cap_row = row, row + 1
-        set_text(ws.cell(total_row, 1), "Total")
-        set_text(ws.cell(total_row, 3), "KSBs per module")
-        set_text(ws.cell(cap_row, 1), "Capacity")
-        set_text(ws.cell(cap_row, 3), "most KSBs the module may hold")
+        _put(ws, total_row, 2, "KSBs per module", BOLD)
+        _put(ws, cap_row, 2, "Room: the most KSBs the module may hold", BOLD)
         for c in range(1, total_col + 1):
             for rr in (total_row, cap_row):
                 ws.cell(rr, c).fill = TOTAL_FILL
-                ws.cell(rr, c).font = BOLD
-        for j, m in enumerate(self.modules):
-            load = len(self.ksbs_of(m.code))
-            cap = self.capacity(m)
-            ws.cell(total_row, first + j).value = load
-            ws.cell(cap_row, first + j).value = cap
-            ws.cell(total_row, first + j).alignment = CENTER
-            ws.cell(cap_row, first + j).alignment = CENTER
-            if load > cap:
+        for j, m in enumerate(modules):
+            _put(ws, total_row, first + j, m.load, BOLD)
+            _put(ws, cap_row, first + j, m.capacity)
+            if m.load >= m.capacity:
                 ws.cell(total_row, first + j).fill = OVER_FILL
-        ws.cell(total_row, total_col).value = len(self.pairs)
-        ws.cell(total_row, total_col).alignment = CENTER
+        _put(ws, total_row, total_col, sum(len(k.places) for k in doc.ksb_rows), BOLD)
 
-        scale = ColorScaleRule(
-            start_type="min", start_color="FFFFFF", end_type="max", end_color="5B9BD5"
-        )
-        letter = get_column_letter(total_col)
-        if last_ksb_row >= 4:
-            ws.conditional_formatting.add(f"{letter}4:{letter}{last_ksb_row}", scale)
-        if self.modules:
-            end = get_column_letter(first + len(self.modules) - 1)
-            ws.conditional_formatting.add(f"D{total_row}:{end}{total_row}", scale)
-
-        legend = cap_row + 2
-        set_text(ws.cell(legend, 1), "Key")
-        ws.cell(legend, 1).font = BOLD
-        set_text(ws.cell(legend + 1, 1), MAPPED_MARK)
-        ws.cell(legend + 1, 1).fill = MAPPED_FILL
-        ws.cell(legend + 1, 1).alignment = CENTER
-        set_text(ws.cell(legend + 1, 3), "the KSB is taught and assessed in the module")
-        ws.cell(legend + 2, 1).fill = SPIRAL_FILL
-        set_text(ws.cell(legend + 2, 3), "spiral: the KSB is met at level 4 and again at level 5")
-        _widths(ws, (10, 11, 60))
-        for r in range(4, last_ksb_row + 1):
-            fit_row(ws, r)
+        key = cap_row + 2
+        _put(ws, key, 2, "Key", BOLD)
+        for offset, (fill, mark, text) in enumerate(
+            (
+                (MAPPED_FILL, MAPPED_MARK, "the KSB is taught and assessed in the module"),
+                (SPIRAL_FILL, None, "spiral: the KSB is met at level 4 and again at level 5"),
+                (OVER_FILL, None, "the module is filled to its room"),
+            ),
+            start=1,
+        ):
+            set_text(ws.cell(key + offset, 1), mark)
+            ws.cell(key + offset, 1).fill = fill
+            ws.cell(key + offset, 1).alignment = CENTER
+            _put(ws, key + offset, 2, text)
         ws.freeze_panes = ws.cell(4, first).coordinate
-        _print_setup(ws, "1:3")
+        _print_setup(ws, doc, "1:3")
 
+    # -- KSB coverage ------------------------------------------------------------------
     def coverage(self, ws: Worksheet) -> None:
-        titles = ["KSB", "Kind", "Text", "Modules", "Levels", "Evidenced by", "Note"]
-        if self.fit is not None:
-            titles.append("Content fit")
-        _header(ws, 1, titles)
-        _widths(ws, (9, 11, 55, 45, 8, 30, 45, 12))
-        compulsory = {m.code for m in self.modules if m.compulsory}
-        for row, k in enumerate(self.ksbs, start=2):
-            mods = self.modules_of(k.code)
-            methods: list[str] = []
-            for m in mods:
-                methods += [x for x in self.evidencing(k, m) if x not in methods]
-            notes: list[str] = []
-            if not mods:
-                notes.append("not mapped to any module")
-            if k.code in self.spiral:
-                notes.append("spiral: met at level 4 and repeated at level 5")
-            if mods and not any(m.code in compulsory for m in mods):
-                paths = sorted({m.pathway for m in mods if m.pathway is not None})
-                notes.append(
-                    "only in pathway modules ("
-                    + (", ".join(paths) if paths else "optional modules")
-                    + ")"
-                    + (
-                        "; every pathway must cover it"
-                        if paths and len(paths) < len(self.pathways)
-                        else ""
-                    )
-                )
+        doc = self.doc
+        rows = doc.ksb_rows
+        has_fit = doc.fit is not None
+        has_notes = any(k.notes for k in rows)
+        titles = ["KSB", "Statement", "Taught and assessed in", "Assessed by", "Level"]
+        titles.append("Coverage")
+        caps: list[float] = [7, 0, 44, 30, 6, 9]
+        if has_fit:
+            titles.append("Content fit (matched words)")
+            caps.append(32)
+        if has_notes:
+            titles.append("Note")
+            caps.append(30)
+        body: list[list[object]] = []
+        for k in rows:
             values: list[object] = [
                 k.code,
-                KIND_LABEL.get(k.kind_, k.kind_),
                 k.text or None,
-                "\n".join(f"{m.code} — {m.title}" if m.title else m.code for m in mods) or None,
-                ", ".join(str(lv) for lv in sorted({m.level for m in mods})) or None,
-                ", ".join(methods) or None,
-                "; ".join(notes) or None,
+                "\n".join(
+                    p.name + (f" ({', '.join(p.outcomes)})" if p.outcomes else "")
+                    for p in k.places
+                )
+                or "not mapped",
+                ", ".join(k.methods) or None,
+                ", ".join(str(lv) for lv in k.levels) or None,
+                k.coverage,
             ]
-            if self.fit is not None:
-                scores = [_fit_score(self.fit, k.code, m.code) for m in mods]
-                why = getattr(self.fit, "why", None)
-                shown = [
-                    f"{m.code}: {s:.2f}"
-                    + (f" ({', '.join(why(k.code, m.code)[:4])})" if callable(why) else "")
-                    for m, s in zip(mods, scores, strict=True)
-                    if s
-                ]
-                values.append("\n".join(shown) or None)
-            for c, v in enumerate(values, start=1):
-                set_value(ws.cell(row, c), v)
-                ws.cell(row, c).alignment = WRAP
-            if k.code in self.spiral:
-                ws.cell(row, 1).fill = SPIRAL_FILL
-            if not mods:
-                ws.cell(row, 1).fill = REMOVED_FILL
-            fit_row(ws, row)
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(self.ksbs) + 1}"
-        _print_setup(ws, "1:1")
-
-    def modules_sheet(self, ws: Worksheet) -> None:
-        titles = (
-            "Module",
-            "Title",
-            "Level",
-            "Credits",
-            "Status",
-            "Assessments",
-            "Capacity",
-            "Load",
-            "KSBs",
-            "Duties touched",
-        )
+            if has_fit:
+                values.append(
+                    "\n".join(
+                        f"{p.module} {p.fit:.2f}" + (f": {', '.join(p.why)}" if p.why else "")
+                        for p in k.places
+                        if p.fit
+                    )
+                    or None
+                )
+            if has_notes:
+                values.append("; ".join(k.notes) or None)
+            body.append(values)
+        widths = [
+            _content_width(title, [v[c] for v in body], cap)
+            for c, (title, cap) in enumerate(zip(titles, caps, strict=True))
+        ]
+        # the statement takes what is left of the page, within readable line lengths
+        widths[1] = min(130, max(45, PAGE - sum(widths)))
+        _widths(ws, widths)
         _header(ws, 1, titles)
-        _widths(ws, (11, 34, 7, 8, 22, 26, 9, 7, 40, 26))
-        for row, m in enumerate(self.modules, start=2):
-            ksbs = self.ksbs_of(m.code)
-            duties = [d.code for d in self.s.standard.duties if set(d.ksbs) & set(ksbs)]
-            if m.compulsory:
-                status = "compulsory"
-            elif m.pathway is not None:
-                status = f"optional, pathway {m.pathway}"
-            else:
-                status = "optional"
+        _table(ws, 2, body)
+        for i, k in enumerate(rows, start=2):
+            ws.cell(i, 1).font = BOLD
+            if k.spiral:
+                ws.cell(i, 1).fill = SPIRAL_FILL
+            if k.coverage != "full":
+                ws.cell(i, 6).fill = REMOVED_FILL if k.coverage == "none" else OVER_FILL
+        ws.freeze_panes = "C2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(rows) + 1}"
+        _print_setup(ws, doc, "1:1")
+
+    # -- Modules -----------------------------------------------------------------------
+    def modules(self, ws: Worksheet) -> None:
+        doc = self.doc
+        outcomes = any(m.outcomes for m in doc.module_rows)
+        titles = ["Module", "Title", "Level", "Credits", "Status", "Assessment methods"]
+        widths: list[float] = [10, 26, 7, 8, 16, 22]
+        titles += ["Room", "KSBs placed", "KSBs", "Duties", "How the room is set"]
+        widths += [7, 8, 30, 14, 30]
+        if outcomes:
+            titles.append("Learning outcomes")
+            widths.append(44)
+        _widths(ws, widths)
+        _header(ws, 1, titles)
+        body: list[list[object]] = []
+        for m in doc.module_rows:
             values: list[object] = [
                 m.code,
                 m.title or None,
                 m.level,
                 m.credits,
-                status,
-                ", ".join(m.assessments) or None,
-                self.capacity(m),
-                len(ksbs),
-                ", ".join(ksbs) or None,
-                ", ".join(duties) or None,
+                m.status,
+                ", ".join(m.methods) or None,
+                m.capacity,
+                m.load,
+                ", ".join(m.ksbs) or None,
+                ", ".join(m.duties) or None,
+                m.capacity_source,
             ]
-            for c, v in enumerate(values, start=1):
-                set_value(ws.cell(row, c), v)
-                ws.cell(row, c).alignment = WRAP
-            fit_row(ws, row)
-            if len(ksbs) > self.capacity(m):
-                ws.cell(row, 8).fill = OVER_FILL
+            if outcomes:
+                values.append(
+                    "\n".join(f"LO{i}: {lo}" for i, lo in enumerate(m.outcomes, 1)) or None
+                )
+            body.append(values)
+        _table(ws, 2, body)
+        for i, m in enumerate(doc.module_rows, start=2):
+            ws.cell(i, 1).font = BOLD
+            if m.load > m.capacity:
+                ws.cell(i, 8).fill = OVER_FILL
         ws.freeze_panes = "B2"
-        _print_setup(ws, "1:1")
+        _print_setup(ws, doc, "1:1")
 
+    # -- no mapping --------------------------------------------------------------------
     def explanation(self, ws: Worksheet) -> None:
-        _widths(ws, (40, 90))
-        set_text(ws.cell(1, 1), "Why no mapping keeps every rule")
-        ws.cell(1, 1).font = TITLE_FONT
-        row = 3
-        _header(ws, row, ("Explanation", ""))
-        row += 1
-        for sentence in self.r.explanation or []:
-            set_text(ws.cell(row, 1), sentence)
-            ws.cell(row, 1).alignment = WRAP
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-            ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(sentence) / 120))
+        doc, r = self.doc, self.r
+        _widths(ws, (26, 44, 40, 30))
+        row = 1
+
+        def heading(text: str, font: Font = SECTION_FONT) -> None:
+            nonlocal row
+            set_text(ws.cell(row, 1), text)
+            ws.cell(row, 1).font = font
+            ws.row_dimensions[row].height = 24
             row += 1
-        row += 1
-        _header(ws, row, ("Conflicting rules", "These rules cannot all hold together"))
-        row += 1
-        for group in self.r.conflict or []:
-            set_text(ws.cell(row, 1), group)
+
+        def paragraph(text: str) -> None:
+            nonlocal row
+            _put(ws, row, 1, text)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            fit_height(ws, row, {1: 4})
             row += 1
+
+        heading("Why no mapping keeps every rule", TITLE_FONT)
+        for sentence in r.explanation or []:
+            paragraph(sentence)
         row += 1
+        heading("The rules in conflict (together they cannot all hold)")
+        _header(ws, row, ("Rule", "What it says"))
+        row = _table(ws, row + 1, [[g, doc.rule_words(g)] for g in r.conflict or []])
+        ksbs = doc.conflict_ksbs()
+        if ksbs:
+            row += 1
+            heading("The KSBs the conflict is about")
+            _header(ws, row, ("KSB", "Statement", "Rules about it", "Modules that can assess it"))
+            body: list[list[object]] = [
+                [code, text or None, ", ".join(groups), ", ".join(able) or "none"]
+                for code, text, groups, able in ksbs
+            ]
+            row = _table(ws, row + 1, body)
+        row += 1
+        heading("Changes that would make a mapping possible")
         _header(ws, row, ("Drop or relax", "Suggested change"))
-        row += 1
-        for repair in self.r.repairs or []:
-            set_text(ws.cell(row, 1), ", ".join(repair.drop))
-            set_text(ws.cell(row, 2), repair.suggestion)
-            ws.cell(row, 1).alignment = WRAP
-            ws.cell(row, 2).alignment = WRAP
-            row += 1
-        _print_setup(ws)
+        body = [[", ".join(rep.drop), rep.suggestion] for rep in r.repairs or []]
+        for i, values in enumerate(body, start=row + 1):
+            _put(ws, i, 1, values[0])
+            _put(ws, i, 2, values[1])
+            ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
+            fit_height(ws, i, {2: 3})
+        _print_setup(ws, doc)
 
     def changes(self, ws: Worksheet) -> None:
         assert self.r.changes is not None
-        _header(ws, 1, ("Change", "KSB", "KSB text", "Module", "Module title"))
-        _widths(ws, (10, 9, 60, 11, 34))
-        texts = {k.code: k.text for k in self.ksbs}
-        row = 2
+        doc = self.doc
+        _widths(ws, (10, 8, 60, 10, 34))
+        _header(ws, 1, ("Change", "KSB", "Statement", "Module", "Module title"))
+        texts = {k.code: k.text for k in doc.inst.ksbs}
+        titles = {m.code: m.title for m in doc.inst.modules}
+        body: list[list[object]] = []
+        fills = []
         for label, pairs, fill in (
             ("added", self.r.changes.added, ADDED_FILL),
             ("removed", self.r.changes.removed, REMOVED_FILL),
         ):
             for ksb, module in pairs:
-                m = self.by_code.get(module)
-                values: list[object] = [
-                    label,
-                    ksb,
-                    texts.get(ksb) or None,
-                    module,
-                    (m.title or None) if m else None,
-                ]
-                for c, v in enumerate(values, start=1):
-                    set_value(ws.cell(row, c), v)
-                    ws.cell(row, c).alignment = WRAP
-                ws.cell(row, 1).fill = fill
-                row += 1
+                body.append(
+                    [label, ksb, texts.get(ksb) or None, module, titles.get(module) or None]
+                )
+                fills.append(fill)
+        _table(ws, 2, body)
+        for i, fill in enumerate(fills, start=2):
+            ws.cell(i, 1).fill = fill
         ws.freeze_panes = "A2"
-        _print_setup(ws, "1:1")
+        _print_setup(ws, doc, "1:1")
 
     def build(self) -> Workbook:
         wb = Workbook()
         first = wb.active
         assert first is not None
         self.summary(first)
-        self.mapping(wb.create_sheet("Mapping"))
-        self.coverage(wb.create_sheet("KSB coverage"))
-        self.modules_sheet(wb.create_sheet("Modules"))
+        if self.doc.solved:
+            self.mapping(wb.create_sheet("Mapping"))
+            self.coverage(wb.create_sheet("KSB coverage"))
+        self.modules(wb.create_sheet("Modules"))
         if self.r.status == SolveStatus.INFEASIBLE:
             self.explanation(wb.create_sheet("Explanation"))
-        if self.r.changes is not None:
+        if self.r.changes is not None and self.doc.solved:
             self.changes(wb.create_sheet("Changes"))
         return wb
 
 
 def write_result_workbook(
-    scenario: Scenario, result: Result, path: Path, fit: object | None = None
+    inst: Instance, result: Result, path: Path, fit: FitMatrix | None = None
 ) -> None:
-    """Write the mapping workbook of `result` for `scenario` to `path` (.xlsx).
-
-    `fit` optionally gives content-fit scores per (KSB, module): a callable
-    ``fit(ksb, module)``, an object with ``.score(ksb, module)``, a mapping keyed by
-    ``(ksb, module)`` or a nested ``{module: {ksb: score}}``; they appear in KSB coverage.
-    """
-    build: Callable[[], Workbook] = _Report(scenario, result, fit).build
+    """Write the mapping workbook of `result` for the scenario of `inst` to `path` (.xlsx);
+    `fit`, the content-fit matrix, adds each placement's score and matched words."""
     try:
-        wb = build()
+        wb = _Workbook(Document(inst, result, fit)).build()
     except ValueError as exc:
         raise InputError(str(path), "", str(exc)) from None
-    try:
-        wb.save(Path(path))
-    except OSError as exc:
-        raise InputError(str(path), "", f"cannot write the workbook ({exc})") from None
+    atomic_write(wb.save, Path(path))

@@ -1,0 +1,130 @@
+"""The proposal carried back into a scenario file, so that check, revise and impact read it.
+
+From a scenario workbook, a copy is written in which only the Mapping sheet's marks change
+(every other sheet and cell stays as the team left it): the proposal's cells marked ``x``,
+the switch set to yes, every module's "in mapping" cell set to yes. From YAML or JSON, or
+where the standard itself changed (revise), the whole scenario is written with the
+proposal as its ``mapping``. The input is never overwritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
+
+from models import Scenario
+from optimiser.errors import InputError
+from optimiser.io.xlsx import (
+    MAP_FIRST_COL,
+    MAP_FIRST_ROW,
+    MAP_HEADER_ROW,
+    MAP_INCLUDE_ROW,
+    MAP_SWITCH_ROW,
+    MAPPING,
+    set_text,
+)
+from optimiser.report.files import atomic_write
+
+MARK = "x"
+
+
+def _code(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _mapping_sheet(wb: openpyxl.Workbook) -> Worksheet:
+    for ws in wb.worksheets:
+        if ws.title.strip().lower() == MAPPING.lower():
+            return ws
+    ws = wb.create_sheet(MAPPING)
+    set_text(ws.cell(MAP_SWITCH_ROW, 1), "Existing mapping")
+    ws.cell(MAP_SWITCH_ROW, 1).font = Font(bold=True)
+    set_text(ws.cell(MAP_HEADER_ROW, 1), "KSB")
+    set_text(ws.cell(MAP_HEADER_ROW, 2), "Text")
+    set_text(ws.cell(MAP_INCLUDE_ROW, 1), "In mapping")
+    return ws
+
+
+def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]]) -> None:
+    """Replace the marks of a Mapping sheet by `mapping`; add missing module columns and KSB
+    rows at the end; leave every other cell alone."""
+    columns: dict[str, int] = {}
+    last_col = MAP_FIRST_COL - 1
+    for c in range(MAP_FIRST_COL, max(ws.max_column, MAP_FIRST_COL) + 1):
+        code = _code(ws.cell(MAP_HEADER_ROW, c).value)
+        if code is not None:
+            columns[code] = c
+            last_col = c
+    rows: dict[str, int] = {}
+    last_row = MAP_FIRST_ROW - 1
+    for r in range(MAP_FIRST_ROW, ws.max_row + 1):
+        code = _code(ws.cell(r, 1).value)
+        if code is not None:
+            rows[code] = r
+            last_row = r
+    for m in scenario.programme.modules:
+        if m.code not in columns:
+            last_col += 1
+            columns[m.code] = last_col
+            set_text(ws.cell(MAP_HEADER_ROW, last_col), m.code)
+    for k in scenario.standard.ksbs:
+        if k.code not in rows:
+            last_row += 1
+            rows[k.code] = last_row
+            set_text(ws.cell(last_row, 1), k.code)
+            set_text(ws.cell(last_row, 2), k.text or None)
+    set_text(ws.cell(MAP_SWITCH_ROW, 2), "yes")
+    for code, c in columns.items():
+        set_text(ws.cell(MAP_INCLUDE_ROW, c), "yes" if code in mapping else None)
+        for r in rows.values():
+            ws.cell(r, c).value = None
+    for module, ksbs in mapping.items():
+        for ksb in ksbs:
+            cell = ws.cell(rows[ksb], columns[module])
+            set_text(cell, MARK)
+            cell.alignment = Alignment(horizontal="center")
+
+
+def write_updated_scenario(
+    source: Path,
+    scenario: Scenario,
+    mapping: dict[str, list[str]],
+    target: Path,
+    keep_source: bool = True,
+) -> None:
+    """Write `scenario` with `mapping` as its existing mapping to `target`.
+
+    Where `source` is a workbook and `keep_source` holds (the standard and programme are
+    the ones the workbook gives), only the Mapping sheet's marks change; otherwise the
+    scenario is written whole (the suffix of `target` decides the format).
+    """
+    source, target = Path(source), Path(target)
+    if target.exists() and target.resolve() == source.resolve():
+        raise InputError(
+            str(target), "", "htq never overwrites its input: name a new file for --update"
+        )
+    from_book = source.suffix.lower() == ".xlsx" and target.suffix.lower() == ".xlsx"
+    if from_book and keep_source:
+
+        def save(tmp: Path) -> None:
+            wb = openpyxl.load_workbook(source)
+            mark_mapping(_mapping_sheet(wb), scenario, mapping)
+            wb.save(tmp)
+
+    else:
+        from optimiser.io.write import write_scenario
+
+        updated = scenario.model_copy(update={"mapping": mapping})
+
+        def save(tmp: Path) -> None:
+            write_scenario(updated, tmp)
+
+    atomic_write(save, target)
