@@ -37,11 +37,12 @@ def shrink(oracle: Oracle, groups: list[str]) -> tuple[list[str], bool]:
             if proved:
                 groups = core
     order = {f: i for i, f in enumerate(families)}
-    rest = sorted(groups, key=lambda g: (order[family[g]], groups.index(g)))
+    # the biggest families' groups are tried first (popped from the end of the list)
+    rest = sorted(groups, key=lambda g: (-order[family[g]], groups.index(g)))
     necessary: list[str] = []
     irreducible = True
     while rest:
-        g = rest.pop(0)
+        g = rest.pop()  # from the end: where several conflicts exist, the earliest stays
         proved, core = oracle.infeasible(necessary + rest)
         if proved:
             kept = set(core)

@@ -28,16 +28,19 @@ def add(b: Builder) -> None:
     inst = b.inst
     if not inst.two_levels:
         return
-    big = 100 * SCALE * len(inst.ksbs) * len(inst.modules)
+    # 100·SCALE × entries at L ≤ percent·SCALE × all entries, divided through by the
+    # common factor: coefficients in the tens of thousands make the LP's numbers unsafe
+    # (CP-SAT then drops its bounds) and hide the counting arguments it should see.
+    common = math.gcd(100 * SCALE, _percent(inst)) or 1
+    at, out_of = 100 * SCALE // common, _percent(inst) // common
     for level in inst.levels:
+        mods = inst.modules_at(level)
         _, slack = b.group(
-            Group(group_id(level), NAME, modules=tuple(inst.modules_at(level)), level=level),
-            slack_ub=big,
+            Group(group_id(level), NAME, modules=tuple(mods), level=level),
+            slack_ub=at * len(inst.ksbs) * len(mods),
             slack_cost=0,
         )
-        b.model.add(
-            100 * SCALE * b.entries(inst.modules_at(level)) - _percent(inst) * b.entries() <= slack
-        )
+        b.model.add(at * b.entries(mods) - out_of * b.entries() <= slack)
 
 
 def shares(inst: Instance, pairs: Pairs) -> dict[int, tuple[int, int]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
+from optimiser.rules import coverage
 from optimiser.rules.base import Pairs, Violation, codes, kcode, plural
 
 NAME = "spiral"
@@ -30,10 +31,14 @@ def add(b: Builder) -> None:
         b.model.add_max_equality(at4, [b.x[k][j] for j in l4])
         b.model.add_max_equality(at5, [b.x[k][j] for j in l5])
         b.model.add_min_equality(both, [at4, at5])
-        # A repeat is two entries. Without this cut the LP counts a KSB half at level 4
-        # and half at level 5 as met at both without paying for a second entry, and
-        # proofs about entries or room take minutes instead of milliseconds.
+        # A repeat is a second entry. Without these cuts the LP counts a KSB half at
+        # level 4 and half at level 5 as met at both without paying for it, and proofs
+        # about entries or room take minutes instead of milliseconds. `covered` is the
+        # KSB's coverage literal (1 in the strict model): a covered KSB has one entry,
+        # and one more where it is a repeat.
+        covered = b.vars[coverage.group_id(inst, k)].lit
         b.model.add(b.count(k) >= at4 + at5)
+        b.model.add(b.count(k) >= covered + both)
         b.spiral[k] = both
     repeats = sum(b.spiral.values())
     if rule.min > 0:

@@ -1,0 +1,118 @@
+"""Benchmark cases generated from the real standards in ../shared/standards.
+
+Nothing here is stored: each case is built at run time, deterministically, from the
+standards folder (its text is read, never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from models import Standard  # noqa: E402
+from optimiser.frames import MIXES, frame  # noqa: E402
+from optimiser.io.normalised import read_normalised_standard  # noqa: E402
+
+STANDARDS = Path(os.environ.get("HTQ_STANDARDS", ROOT.parent / "shared" / "standards"))
+
+
+def standards() -> list[Standard]:
+    if not STANDARDS.is_dir():
+        return []
+    return [read_normalised_standard(p) for p in sorted(STANDARDS.glob("ST*.json"))]
+
+
+def by_reference(reference: str) -> Standard | None:
+    return next((s for s in standards() if s.reference == reference), None)
+
+
+def no_text(reference: str, award: str) -> dict[str, Any] | None:
+    """A frame of the award for one standard, modules without text."""
+    std = by_reference(reference)
+    return None if std is None else frame(std, award, text=False)
+
+
+def exam_heavy(reference: str) -> dict[str, Any] | None:
+    """A two-level frame where most modules are assessed by exam and written work only:
+    skills and behaviours have too little room (a conflict of 250+ groups)."""
+    std = by_reference(reference)
+    return None if std is None else frame(std, "hnd", text=True, exams=5)
+
+
+def spiral_counting(reference: str, n: int = 24) -> dict[str, Any] | None:
+    """n knowledge and skill KSBs, one module a level: the spiral minimum asks for more
+    repeats than the two modules have room for."""
+    std = by_reference(reference)
+    if std is None:
+        return None
+    ksbs = [k.model_dump(exclude_none=True) for k in std.ksbs if k.kind != "behaviour"][:n]
+    modules = [
+        {"code": "SPI401", "level": 4, "credits": 60, "assessments": ["project"], "max_ksbs": 16},
+        {"code": "SPI501", "level": 5, "credits": 60, "assessments": ["project"], "max_ksbs": 16},
+    ]
+    return {
+        "name": f"spiral counting conflict from {std.reference}",
+        "standard": {**std.model_dump(exclude_none=True), "ksbs": ksbs, "duties": []},
+        "programme": {"title": "Two modules", "modules": modules},
+        "rules": {"spiral": {"min": 10, "max": 20}, "max_level_percent": 100},
+    }
+
+
+def portfolio(n_ksbs: int, n_modules: int, seed: int = 0) -> dict[str, Any] | None:
+    """A portfolio-size scenario: the KSBs and duties of several real standards, renumbered
+    into one standard of `n_ksbs`, on `n_modules` modules over two levels."""
+    pool = [s for s in standards() if s.duties]
+    if not pool:
+        return None
+    rng = random.Random(seed)
+    ksbs: list[dict[str, Any]] = []
+    duties: list[dict[str, Any]] = []
+    counters = {"knowledge": 0, "skill": 0, "behaviour": 0}
+    prefix = {"knowledge": "K", "skill": "S", "behaviour": "B"}
+    i = 0
+    while len(ksbs) < n_ksbs:
+        std = pool[i % len(pool)]
+        i += 1
+        renamed: dict[str, str] = {}
+        for k in std.ksbs:
+            if len(ksbs) == n_ksbs:
+                break
+            kind = str(k.kind)
+            counters[kind] += 1
+            code = f"{prefix[kind]}{counters[kind]}"
+            renamed[k.code] = code
+            ksbs.append({"code": code, "text": k.text})
+        for d in std.duties:
+            members = [renamed[c] for c in d.ksbs if c in renamed]
+            if members:
+                duties.append({"code": f"D{len(duties) + 1}", "text": d.text, "ksbs": members})
+    modules = []
+    for j in range(n_modules):
+        level = 4 if j < n_modules // 2 else 5
+        methods = MIXES[0] if j % 4 == 0 else rng.choice(MIXES)
+        modules.append(
+            {
+                "code": f"P{level}{j + 1:03d}",
+                "level": level,
+                "credits": rng.choice([15, 20]),
+                "assessments": list(methods),
+            }
+        )
+    return {
+        "name": f"portfolio {n_ksbs} x {n_modules}",
+        "standard": {
+            "reference": "PORTFOLIO",
+            "title": "Portfolio",
+            "level": 5,
+            "ksbs": ksbs,
+            "duties": duties,
+        },
+        "programme": {"title": "Portfolio", "modules": modules},
+        "rules": {"spiral": {"min": 0, "max": n_ksbs}},
+    }
