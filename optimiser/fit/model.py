@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models import KSB, Module, Scenario
-from optimiser.fit import semantic
+import optimiser.fit.semantic as semantic
 from optimiser.fit.text import Token, clause_tokens, tokens
 
 FloatMatrix = NDArray[np.float64]
