@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from models.base import Strict, no_duplicates
+from models.base import Strict, no_duplicates, place_error
 from models.standard import Code
 
 
@@ -42,7 +42,7 @@ class Programme(Strict):
     @model_validator(mode="after")
     def _codes(self) -> "Programme":
         if not self.modules:
-            raise ValueError("the programme has no modules")
+            raise place_error("modules", "the programme has no modules")
         no_duplicates([m.code for m in self.modules], "module", "modules")
         return self
 

@@ -1,4 +1,19 @@
-"""The one exception htq raises for bad input. Infeasibility is a result, never an error."""
+"""The one exception htq raises for bad input, and how a place in a file is written.
+
+Infeasibility is a result, never an error."""
+
+
+def key_path(*parts: str | int) -> str:
+    """A key path: ('programme', 'modules', 3, 'credits') -> 'programme.modules[3].credits'.
+
+    A text part may itself be a path ("standard.ksbs"); empty parts are left out."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part:
+            out += ("." if out and not part.startswith("[") else "") + part
+    return out
 
 
 class InputError(Exception):

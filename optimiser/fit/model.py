@@ -52,8 +52,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from models import KSB, Module, Scenario
 import optimiser.fit.semantic as semantic
+from models import KSB, Module, Scenario
 from optimiser.fit.text import Token, clause_tokens, tokens
 
 FloatMatrix = NDArray[np.float64]

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from models import Scenario, Standard
-from optimiser.errors import InputError, InputErrors
+from optimiser.errors import InputError, InputErrors, key_path
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -99,13 +99,7 @@ def load_standard(path: str | Path) -> Standard:
 
 def format_loc(loc: tuple[int | str, ...]) -> str:
     """('programme', 'modules', 3, 'credits') -> 'programme.modules[3].credits'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+    return key_path(*loc)
 
 
 def _message(err: Any) -> str:
@@ -142,8 +136,7 @@ def translate_validation(
         loc = tuple(err["loc"])
         if err["type"] == "htq_place":
             inner = err["ctx"]["path"]
-            outer = format_loc(loc)
-            place = f"{outer}.{inner}" if outer and not inner.startswith("[") else outer + inner
+            place = key_path(*loc, inner)
             message = err["ctx"]["message"]
         else:
             if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):
