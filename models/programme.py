@@ -26,9 +26,10 @@ class Module(Strict):
     @model_validator(mode="after")
     def _pathway_only_for_optional(self) -> "Module":
         if self.pathway is not None and self.compulsory:
-            raise ValueError(
+            raise place_error(
+                "pathway",
                 f"module {self.code} is compulsory but names pathway {self.pathway!r}; "
-                "only optional modules (compulsory: false) belong to a pathway"
+                "only optional modules (compulsory: false) belong to a pathway",
             )
         return self
 

@@ -35,3 +35,15 @@ class InputErrors(InputError):
         first = errors[0]
         super().__init__(first.file, first.place, first.message)
         self.args = ("\n".join(str(e) for e in errors),)
+
+
+class InputWarning(UserWarning):
+    """Input that is read, but perhaps not as meant (a hidden sheet, an extra sheet): names
+    the file and the place like `InputError`; the command line prints it and goes on."""
+
+    def __init__(self, file: str, place: str, message: str) -> None:
+        self.file = file
+        self.place = place
+        self.message = message
+        where = f"{file}: {place}" if place else file
+        super().__init__(f"{where}: {message}")

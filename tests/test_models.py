@@ -389,7 +389,7 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
     (
         "pathway-on-compulsory",
         _set(*MODULE0, "pathway", value="A"),
-        "programme.modules[0]",
+        "programme.modules[0].pathway",
         "pathway",
     ),
 ]

@@ -7,6 +7,7 @@ Every problem becomes an `InputError` naming the file and the key path, e.g.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import yaml
 from pydantic import ValidationError
 
 from models import Scenario, Standard
-from optimiser.errors import InputError, InputErrors, key_path
+from optimiser.errors import InputError, InputErrors, InputWarning, key_path
+from optimiser.io.xlsx import WorkbookData, place_of, read_workbook_data
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -50,12 +52,51 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML, JSON or an htq workbook)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        if not path.exists():
-            raise InputError(str(path), "", "file not found")
-        from optimiser.io.xlsx import load_workbook_scenario
-
         return load_workbook_scenario(path)
     return scenario_from_data(read_data(path), path)
+
+
+def load_workbook_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario workbook. Every problem of the workbook, and every error
+    of the validation, is raised at once (`InputErrors`), each naming sheet, row and column;
+    warnings of the reading are issued as `InputWarning`."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "", "file not found")
+    book = read_workbook_data(path)
+    for w in book.warnings:
+        warnings.warn(InputWarning(book.file, place_of(*w.spot), w.message), stacklevel=2)
+    errors = book.errors()
+    try:
+        scenario = scenario_from_data(book.data, path)
+    except InputError as exc:
+        found = exc.errors if isinstance(exc, InputErrors) else [exc]
+        errors += [e for e in (_in_workbook(e, book) for e in found) if e is not None]
+    else:
+        if not errors:
+            return scenario
+    raise errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+#: The message of a key the data lacks; in a workbook it is an empty cell.
+REQUIRED = "required key is missing"
+
+
+def _in_workbook(err: InputError, book: WorkbookData) -> InputError | None:
+    """A validation error moved from its key path to its cell; None where the reading has
+    already reported a problem there (the validation only repeats it)."""
+    spot = book.places.find(err.place)
+    if spot is None:
+        return err
+    sheet, row, column = spot
+    for p in book.problems:
+        if p.spot[0] == sheet and (p.whole_sheet or (row is not None and p.spot[1] == row)):
+            return None
+    message = err.message
+    if message == REQUIRED:
+        what = column if column not in (None, "Value") else err.place.rsplit(".", 1)[-1]
+        message = f"{what} is required but empty"
+    return InputError(err.file, place_of(*spot), message)
 
 
 def scenario_from_data(data: Any, path: Path) -> Scenario:
@@ -109,7 +150,7 @@ def _message(err: Any) -> str:
     last = loc[-1] if loc else ""
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if kind == "missing":
-        return "required key is missing"
+        return REQUIRED
     if kind == "extra_forbidden":
         return "unknown key"
     if last in ("credits", "max_ksbs") or kind in ("int_type", "int_parsing", "int_from_float"):
