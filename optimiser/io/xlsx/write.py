@@ -47,6 +47,7 @@ from optimiser.io.xlsx.layout import (
 )
 from optimiser.io.xlsx.styles import (
     DEFAULT_FILL,
+    LIST_FORMULA_LIMIT,
     WRAP,
     column_range,
     fit_row,
@@ -59,7 +60,17 @@ from optimiser.io.xlsx.styles import (
 
 
 def _methods_text(methods: Iterable[str]) -> str:
-    return "Methods, separated by commas: " + ", ".join(methods)
+    return "Pick a method, or type several separated by commas: " + ", ".join(methods)
+
+
+def _methods_help(ws: Worksheet, methods: Sequence[str], ranges: str, prompt: str) -> None:
+    """A dropdown of the methods (one can be picked; a list typed by hand is accepted too),
+    or, where the methods are too many for a dropdown, the list as input help."""
+    listable = all(m.isprintable() and "," not in m and '"' not in m for m in methods)
+    if listable and len(",".join(methods)) + 2 <= LIST_FORMULA_LIMIT:
+        list_validation(ws, methods, ranges, prompt, strict=False)
+    else:
+        prompt_help(ws, ranges, "Methods", prompt)
 
 
 def _optional_text(text: str | None) -> str | None:
@@ -195,10 +206,10 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
         column_range(KSB_COLUMNS, "Kind"),
         "knowledge, skill or behaviour; empty: from the code's first letter (K, S, B)",
     )
-    prompt_help(
+    _methods_help(
         ws,
+        methods,
         column_range(KSB_COLUMNS, "Assessable by"),
-        "Assessable by",
         "Optional. " + _methods_text(methods),
     )
 
@@ -237,7 +248,7 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
     list_validation(
         ws, ("yes", "no"), column_range(MODULE_COLUMNS, "Compulsory"), "yes (default) or no"
     )
-    prompt_help(ws, column_range(MODULE_COLUMNS, "Assessments"), "Methods", _methods_text(methods))
+    _methods_help(ws, methods, column_range(MODULE_COLUMNS, "Assessments"), _methods_text(methods))
     number_validation(
         ws, column_range(MODULE_COLUMNS, "Credits"), "int", 1, None, "A whole number above 0"
     )
