@@ -487,7 +487,7 @@ def test_unknown_method_is_placed(good: Path) -> None:
         ("Duties", "C2", "K1, K42", "sheet Duties, row 2, column KSBs", "K42"),
         ("KSBs", "A7", "Q1", "sheet KSBs, row 7, column Code", "K, S or B"),
         ("KSBs", "B7", "", "sheet KSBs, row 7, column Code", "K, S or B"),
-        ("Mapping", "A6", "K99", "sheet Mapping, row 6, column C (M401)", "unknown KSB"),
+        ("Mapping", "A6", "K99", "sheet Mapping, row 6, column A", "unknown KSB 'K99'"),
         ("Modules", "F3", "Cloud", "sheet Modules, row 3, column Pathway", "compulsory"),
         ("Standard", "B2", None, "sheet Standard, row 2, column Value", "required"),
         ("Modules", "B2", None, None, None),  # a title is optional: no error

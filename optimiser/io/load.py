@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from models import Scenario, Standard
 from optimiser.errors import InputError, InputErrors, InputWarning, key_path
-from optimiser.io.xlsx import WorkbookData, place_of, read_workbook_data
+from optimiser.io.xlsx import SHEET_ORDER, Spot, WorkbookData, place_of, read_workbook_data
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -66,15 +66,21 @@ def load_workbook_scenario(path: Path) -> Scenario:
     book = read_workbook_data(path)
     for w in book.warnings:
         warnings.warn(InputWarning(book.file, place_of(*w.spot), w.message), stacklevel=2)
-    errors = book.errors()
+    found: list[tuple[Spot, InputError]] = [
+        (p.spot, e) for p, e in zip(book.problems, book.errors(), strict=True)
+    ]
     try:
         scenario = scenario_from_data(book.data, path)
     except InputError as exc:
-        found = exc.errors if isinstance(exc, InputErrors) else [exc]
-        errors += [e for e in (_in_workbook(e, book) for e in found) if e is not None]
+        for err in exc.errors if isinstance(exc, InputErrors) else [exc]:
+            placed = _in_workbook(err, book)
+            if placed is not None:
+                found.append(placed)
     else:
-        if not errors:
+        if not found:
             return scenario
+    found.sort(key=lambda f: _reading_order(f[0]))
+    errors = [e for _, e in found]
     raise errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
@@ -82,12 +88,19 @@ def load_workbook_scenario(path: Path) -> Scenario:
 REQUIRED = "required key is missing"
 
 
-def _in_workbook(err: InputError, book: WorkbookData) -> InputError | None:
+def _reading_order(spot: Spot) -> tuple[int, int]:
+    """Problems listed sheet by sheet, in the workbook's order, and row by row."""
+    sheet, row, _ = spot
+    order = [s.lower() for s in SHEET_ORDER]
+    return (order.index(sheet.lower()) if sheet.lower() in order else -1, row or 0)
+
+
+def _in_workbook(err: InputError, book: WorkbookData) -> tuple[Spot, InputError] | None:
     """A validation error moved from its key path to its cell; None where the reading has
     already reported a problem there (the validation only repeats it)."""
     spot = book.places.find(err.place)
     if spot is None:
-        return err
+        return ("", None, None), err
     sheet, row, column = spot
     for p in book.problems:
         if p.spot[0] == sheet and (p.whole_sheet or (row is not None and p.spot[1] == row)):
@@ -96,7 +109,7 @@ def _in_workbook(err: InputError, book: WorkbookData) -> InputError | None:
     if message == REQUIRED:
         what = column if column not in (None, "Value") else err.place.rsplit(".", 1)[-1]
         message = f"{what} is required but empty"
-    return InputError(err.file, place_of(*spot), message)
+    return spot, InputError(err.file, place_of(*spot), message)
 
 
 def scenario_from_data(data: Any, path: Path) -> Scenario:

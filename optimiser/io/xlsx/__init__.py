@@ -61,10 +61,11 @@ from optimiser.io.xlsx.layout import (
     MAP_SWITCH_ROW,
     MAPPING,
     RULE_SPECS,
+    SHEET_ORDER,
     RuleSpec,
     place_of,
 )
-from optimiser.io.xlsx.places import Places
+from optimiser.io.xlsx.places import Places, Spot
 from optimiser.io.xlsx.read import WorkbookData, read_workbook_data
 from optimiser.io.xlsx.styles import fit_row
 from optimiser.io.xlsx.write import rule_value, write_scenario_workbook, write_template
@@ -97,9 +98,11 @@ __all__ = [
     "MAP_INCLUDE_ROW",
     "MAP_SWITCH_ROW",
     "RULE_SPECS",
+    "SHEET_ORDER",
     "InputError",
     "Places",
     "RuleSpec",
+    "Spot",
     "WorkbookData",
     "decode_text",
     "encode_text",

@@ -87,7 +87,8 @@ class Reader:
         self.places = Places()
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.ksb_rows: dict[str, int] = {}
+        #: code -> row of sheets KSBs and Modules, to resolve codes typed elsewhere
+        self.rows_of: dict[str, dict[str, int]] = {KSBS: {}, MODULES: {}}
 
     # -- notes ----------------------------------------------------------------------
     def problem(
@@ -348,27 +349,40 @@ class Reader:
     def ksbs(self) -> list[dict[str, Any]]:
         rows = self.table(KSBS, KsbRow, ("Code",))
         self.record(KSBS, "standard.ksbs", rows, KsbRow)
-        for r, k in rows:
-            if "code" in k:
-                self.ksb_rows.setdefault(k["code"].strip(), r)
+        self.note_codes(KSBS, rows)
         return [k for _, k in rows]
 
-    def resolve_ksb(self, typed: str) -> str | None:
-        """The code of sheet KSBs that `typed` means (case and spaces aside), or None."""
+    def note_codes(self, sheet: str, rows: list[Row]) -> None:
+        for r, item in rows:
+            if "code" in item:
+                self.rows_of[sheet].setdefault(item["code"].strip(), r)
+
+    def resolve(self, sheet: str, typed: str) -> str | None:
+        """The code of `sheet` (KSBs, Modules) that `typed` means, case and spaces aside;
+        None where no row of the sheet has it."""
         code = typed.strip()
-        if code in self.ksb_rows:
+        codes = self.rows_of[sheet]
+        if code in codes:
             return code
-        same = [c for c in self.ksb_rows if c.upper() == code.upper()]
+        same = [c for c in codes if c.upper() == code.upper()]
         return same[0] if len(same) == 1 else None
 
-    def nearest_ksb(self, typed: str) -> str:
-        """Words that point at the row of sheet KSBs a mistyped code should match."""
-        upper = {c.upper(): c for c in self.ksb_rows}
+    def nearest(self, sheet: str, typed: str) -> str:
+        """Words that point at the row of `sheet` a mistyped code should match."""
+        codes = self.rows_of[sheet]
+        upper = {c.upper(): c for c in codes}
         near = difflib.get_close_matches(typed.strip().upper(), list(upper), n=1, cutoff=0.6)
         if near:
             code = upper[near[0]]
-            return f"the nearest is {code} (sheet {KSBS}, row {self.ksb_rows[code]})"
-        return f"add it to sheet {KSBS} or correct it"
+            return f"the nearest is {code} (sheet {sheet}, row {codes[code]})"
+        return f"add it to sheet {sheet} or correct it"
+
+    def unknown(self, sheet: str, typed: str) -> str:
+        what = "KSB" if sheet == KSBS else "module"
+        return (
+            f"unknown {what} {typed.strip()!r}: no row of sheet {sheet} has it; "
+            + self.nearest(sheet, typed)
+        )
 
     def duties(self) -> list[dict[str, Any]]:
         rows = self.table(DUTIES, DutyRow, ("Code",))
@@ -376,15 +390,10 @@ class Reader:
         for r, d in rows:
             codes: list[str] = []
             for typed in d.get("ksbs", []):
-                code = self.resolve_ksb(typed)
+                code = self.resolve(KSBS, typed)
                 if code is None:
-                    self.problem(
-                        DUTIES,
-                        r,
-                        "KSBs",
-                        f"duty {d.get('code', '?')} names KSB {typed.strip()!r}, which no row "
-                        f"of sheet {KSBS} has; {self.nearest_ksb(typed)}",
-                    )
+                    who = f"duty {d['code']}" if "code" in d else "the duty"
+                    self.problem(DUTIES, r, "KSBs", f"{who} names {self.unknown(KSBS, typed)}")
                 codes.append(code or typed)
             if "ksbs" in d:
                 d["ksbs"] = codes
@@ -393,28 +402,44 @@ class Reader:
     def modules(self) -> list[dict[str, Any]]:
         rows = self.table(MODULES, ModuleRow, ("Code", "Level", "Credits"))
         self.record(MODULES, "programme.modules", rows, ModuleRow)
+        self.note_codes(MODULES, rows)
         return [m for _, m in rows]
 
     def normalise_methods(self, data: dict[str, Any], rules: dict[str, Any]) -> None:
         """Method names as people type them ("Case study", "professional-discussion") read
-        as the method they name; names that match no method are left for validation."""
+        as the method they name; a name that matches no method is a problem of its cell."""
         known = list(DEFAULT_EVIDENCE) + list(rules.get("evidence", {}))
         by_canon: dict[str, list[str]] = {}
         for m in known:
             by_canon.setdefault(method_canon(m), []).append(m)
+        listing = ", ".join(sorted(known))
 
-        def name(typed: str) -> str:
-            if typed in known:
-                return typed
-            same = by_canon.get(method_canon(typed), [])
-            return same[0] if len(same) == 1 else typed
+        def named(items: list[str], key: str, column: str, whose: str) -> list[str]:
+            out: list[str] = []
+            for typed in items:
+                same = [typed] if typed.strip() in known else by_canon.get(method_canon(typed), [])
+                if len(same) != 1:
+                    spot = self.places.find(key) or (MODULES, None, None)
+                    self.problem(
+                        spot[0],
+                        spot[1],
+                        column,
+                        f"unknown assessment method {typed.strip()!r} {whose}; known methods: "
+                        f"{listing} (add others as evidence.<method> rows on sheet {RULES})",
+                    )
+                out.append(same[0] if len(same) == 1 else typed)
+            return out
 
-        for m in data["programme"]["modules"]:
+        for i, m in enumerate(data["programme"]["modules"]):
             if "assessments" in m:
-                m["assessments"] = [name(a) for a in m["assessments"]]
-        for k in data["standard"]["ksbs"]:
+                whose = f"in module {m['code']}" if "code" in m else "in the module"
+                key = f"programme.modules[{i}]"
+                m["assessments"] = named(m["assessments"], key, "Assessments", whose)
+        for i, k in enumerate(data["standard"]["ksbs"]):
             if "assessable_by" in k:
-                k["assessable_by"] = [name(a) for a in k["assessable_by"]]
+                whose = f"for {k['code']}" if "code" in k else "for the KSB"
+                key = f"standard.ksbs[{i}]"
+                k["assessable_by"] = named(k["assessable_by"], key, "Assessable by", whose)
 
     def rules(self) -> dict[str, Any]:
         specs = {s.name: s for s in RULE_SPECS}
@@ -476,9 +501,18 @@ class Reader:
         """Rows of KSB, Module and a mark (locks, preferences) as scenario data."""
         rows = self.table(sheet, model, ("KSB", "Module"))
         self.record(sheet, key, rows, model)
-        for _, mark in rows:
-            if "ksb" in mark:
-                mark["ksb"] = self.resolve_ksb(mark["ksb"]) or mark["ksb"]
+        noun = key.rstrip("s")
+        for r, mark in rows:
+            for name, column, target in (("ksb", "KSB", KSBS), ("module", "Module", MODULES)):
+                if name not in mark:
+                    continue
+                code = self.resolve(target, mark[name])
+                if code is None:
+                    self.problem(
+                        sheet, r, column, f"{noun} names {self.unknown(target, mark[name])}"
+                    )
+                else:
+                    mark[name] = code
         return [mark for _, mark in rows]
 
 

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from optimiser.io.xlsx.cells import as_yes_no, blank
 from optimiser.io.xlsx.layout import (
     FORMULA_WITHOUT_VALUE,
+    KSBS,
     MAP_FIRST_COL,
     MAP_FIRST_ROW,
     MAP_HEADER_ROW,
@@ -17,6 +18,7 @@ from optimiser.io.xlsx.layout import (
     MAP_SWITCH_ROW,
     MAPPING,
     MARK_WORDS,
+    MODULES,
     UNMARK_WORDS,
 )
 
@@ -81,7 +83,7 @@ def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
                 )
             continue
         code = str(int(head)) if isinstance(head, float) and head.is_integer() else str(head)
-        code = code.strip()
+        code = reader.resolve(MODULES, code) or code.strip()
         if code in seen:
             reader.problem(name, MAP_HEADER_ROW, letter, f"module {code} appears twice")
             continue
@@ -89,6 +91,7 @@ def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
         columns.append((c, code, yes_no(MAP_INCLUDE_ROW, letter, include_v)))
 
     ksb_rows: list[tuple[int, str]] = []
+    unknown_rows: dict[int, str] = {}
     filled: set[int] = set()
     for r in body:
         code_v = sheet.value(r, 1)
@@ -99,7 +102,10 @@ def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
             continue
         filled.add(r)
         typed = str(code_v).strip()
-        ksb_rows.append((r, reader.resolve_ksb(typed) or typed))
+        ksb = reader.resolve(KSBS, typed)
+        if ksb is None:
+            unknown_rows[r] = typed
+        ksb_rows.append((r, ksb or typed))
     reader.check_gaps(sheet, MAP_FIRST_ROW, filled, "of the KSB rows")
     reader.note_hidden_rows(sheet, 0)
 
@@ -132,6 +138,17 @@ def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
         if include is None and switch is not True and not entries:
             continue
         result[code] = [k for *_, k in entries]
+        if reader.resolve(MODULES, code) is None:
+            reader.problem(
+                name,
+                MAP_HEADER_ROW,
+                f"{letter} ({code})",
+                "the mapping names " + reader.unknown(MODULES, code),
+            )
+        for _, _, r, _ in entries:
+            if r in unknown_rows:
+                typed = unknown_rows.pop(r)
+                reader.problem(name, r, "A", "the mapping names " + reader.unknown(KSBS, typed))
     if switch is False:
         if any_marks or any(inc for _, _, inc in columns):
             reader.problem(
