@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.base import Strict, no_duplicates, place_error
+from models.base import Strict, Text, no_duplicates, place_error
 from models.rules import Kind, kind_of_code
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -14,7 +14,7 @@ class KSB(Strict):
     """One knowledge, skill or behaviour statement. The code's first letter gives the kind."""
 
     code: Code
-    text: str = ""
+    text: Text = ""
     kind: Kind
     assessable_by: list[str] | None = None
     themes: list[str] | None = None
@@ -49,7 +49,7 @@ class Duty(Strict):
     """A duty of the occupation and the KSBs it draws on."""
 
     code: Code
-    text: str = ""
+    text: Text = ""
     ksbs: list[Code] = Field(default_factory=list)
 
 
@@ -57,7 +57,7 @@ class Standard(Strict):
     """The standard's reference, title and level, its KSBs and (optionally) duties."""
 
     reference: Code
-    title: str = ""
+    title: Text = ""
     level: int | None = None
     version: str | None = None
     ksbs: list[KSB]

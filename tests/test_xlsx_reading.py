@@ -236,3 +236,44 @@ def test_row_models_read_the_columns_the_writer_writes() -> None:
     assert ModuleRow.columns() == layout.MODULE_COLUMNS
     assert LockRow.columns() == layout.LOCK_COLUMNS
     assert PreferenceRow.columns() == layout.PREFERENCE_COLUMNS
+
+
+# --------------------------------------------------------------------------------------
+# Whitespace: texts kept exactly, codes trimmed
+# --------------------------------------------------------------------------------------
+
+
+def test_texts_come_back_exactly_and_never_as_formulas(tmp_path: Path) -> None:
+    """Texts keep their leading and trailing tabs, spaces and line breaks through YAML and
+    the workbook; a text like "\\t=1+1" comes back as that text, never as a formula."""
+    import yaml
+
+    data = small()
+    ksbs = data["standard"]["ksbs"]
+    ksbs[0]["text"] = "\t=1+1"
+    ksbs[1]["text"] = " =SUM(A1)\n"
+    ksbs[2]["code"] = " S1 "  # codes are trimmed
+    module = data["programme"]["modules"][0]
+    module["title"] = "\r\n+1 "
+    module["outcomes"] = ["\t@x", " plain "]
+    module["description"] = "\n-2\t"
+    data["name"] = "\t-name"
+    source = tmp_path / "s.yaml"
+    source.write_text(yaml.safe_dump(data), encoding="utf-8")
+    workbook = tmp_path / "s.xlsx"
+    back = tmp_path / "back.yaml"
+    assert RUNNER.invoke(app, ["convert", str(source), str(workbook)]).exit_code == 0
+    assert RUNNER.invoke(app, ["convert", str(workbook), str(back)]).exit_code == 0
+
+    from optimiser.io.load import load_scenario
+
+    for path in (source, workbook, back):
+        scenario = load_scenario(path)
+        assert [k.text for k in scenario.standard.ksbs[:2]] == ["\t=1+1", " =SUM(A1)\n"], path
+        assert scenario.standard.ksbs[2].code == "S1"
+        m = scenario.programme.modules[0]
+        assert (m.title, m.outcomes, m.description) == ("\r\n+1 ", ["\t@x", " plain "], "\n-2\t")
+        assert scenario.name == "\t-name"
+    wb = openpyxl.load_workbook(workbook)
+    cell = wb["KSBs"]["C2"]
+    assert cell.data_type == "s" and cell.value == "\t=1+1"

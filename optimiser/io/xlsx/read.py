@@ -306,7 +306,7 @@ class Reader:
                 val = (
                     as_number(value)
                     if key == "level"
-                    else as_text(value, keep_blank=key == "version")
+                    else as_text(value, keep_blank=key in ("title", "version"))
                 )
             except ValueError as exc:
                 self.problem(STANDARD, r, "Value", str(exc))

@@ -95,20 +95,20 @@ class RowModel(BaseModel):
 class KsbRow(RowModel):
     code: Text = Field(None, alias="Code")
     kind: Annotated[str | None, _cell(_kind)] = Field(None, alias="Kind")
-    text: Text = Field(None, alias="Text")
+    text: KeptText = Field(None, alias="Text")
     assessable_by: Commas = Field(None, alias="Assessable by")
     themes: Commas = Field(None, alias="Themes")
 
 
 class DutyRow(RowModel):
     code: Text = Field(None, alias="Code")
-    text: Text = Field(None, alias="Text")
+    text: KeptText = Field(None, alias="Text")
     ksbs: Commas = Field(None, alias="KSBs")
 
 
 class ModuleRow(RowModel):
     code: Text = Field(None, alias="Code")
-    title: Text = Field(None, alias="Title")
+    title: KeptText = Field(None, alias="Title")
     level: Number = Field(None, alias="Level")
     credits: Number = Field(None, alias="Credits")
     compulsory: YesNo = Field(None, alias="Compulsory")
