@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
@@ -21,9 +21,24 @@ from optimiser.io.xlsx.layout import (
     MODULES,
     UNMARK_WORDS,
 )
+from optimiser.io.xlsx.places import Places
+from optimiser.io.xlsx.source import Sheet
 
-if TYPE_CHECKING:
-    from optimiser.io.xlsx.read import Reader
+
+class Reader(Protocol):
+    """What reading the Mapping sheet needs of the workbook reader."""
+
+    places: Places
+
+    def sheet(self, name: str) -> Sheet | None: ...
+    def check_merged(self, sheet: Sheet, headers: dict[int, str]) -> None: ...
+    def problem(
+        self, sheet: str, row: int | None, column: str | None, message: str, *, whole: bool = False
+    ) -> None: ...
+    def resolve(self, sheet: str, typed: str) -> str | None: ...
+    def unknown(self, sheet: str, typed: str) -> str: ...
+    def check_gaps(self, sheet: Sheet, first: int, filled: set[int], why: str) -> None: ...
+    def note_hidden_rows(self, sheet: Sheet, after: int) -> None: ...
 
 
 def _mark(v: Any, ordinal: int) -> list[int]:
