@@ -39,11 +39,6 @@ class KSB(Strict):
             )
         return {**data, "kind": kind}
 
-    @property
-    def kind_(self) -> Kind:
-        """The kind (an old name of `kind`, kept until its last users move)."""
-        return self.kind
-
 
 class Duty(Strict):
     """A duty of the occupation and the KSBs it draws on."""

@@ -320,7 +320,7 @@ def _order_prior(
         return weights, 0.0, 0.0
     by_kind: dict[str, list[int]] = {}
     for i, ksb in enumerate(ksbs):
-        by_kind.setdefault(ksb.kind_, []).append(i)
+        by_kind.setdefault(ksb.kind, []).append(i)
     place = np.zeros(n)  # position within its kind's list, as a share of that list
     adjacent = np.zeros((n, n), dtype=bool)
     for members in by_kind.values():
@@ -331,7 +331,7 @@ def _order_prior(
                     j = members[pos + step]
                     weights[i, j] = weights[j, i] = p.order_decay ** (step - 1)
                     adjacent[i, j] = adjacent[j, i] = step == 1
-    kinds = np.array([k.kind_ for k in ksbs])
+    kinds = np.array([k.kind for k in ksbs])
     same = kinds[:, None] == kinds[None, :]
     np.fill_diagonal(same, False)
     sim = kvec @ kvec.T
