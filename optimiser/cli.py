@@ -72,7 +72,9 @@ def _console(json_to: str | None) -> Console:
 
 def fail(exc: InputError) -> NoReturn:
     """Bad input: one message naming file and place on stderr, and exit code 2."""
-    Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[red]error:[/red] {exc}", markup=True
+    )
     raise typer.Exit(2)
 
 

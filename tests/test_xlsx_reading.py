@@ -277,3 +277,20 @@ def test_texts_come_back_exactly_and_never_as_formulas(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
     cell = wb["KSBs"]["C2"]
     assert cell.data_type == "s" and cell.value == "\t=1+1"
+
+
+def test_the_command_line_says_each_problem_on_one_line(good: Path) -> None:
+    """However long the message, one problem is one line on a pipe (no wrapping)."""
+
+    def typos(wb: Any) -> None:
+        wb["Modules"]["G5"] = "telepathy"  # a long message: it lists the known methods
+        wb["Modules"]["D3"] = "fifteen"
+        wb["Locks"]["A2"] = "K77"
+
+    edit(good, typos)
+    result = RUNNER.invoke(app, ["check", str(good)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 3, result.output
+    assert lines[0].startswith(f"error: {good}: sheet Modules, row 3")
+    assert all(line.startswith(f"{good}: sheet ") for line in lines[1:])
