@@ -31,7 +31,10 @@ def write_instructions(ws: Worksheet, rules: Rules) -> None:
             "means 'not given' and the default applies. Lists in one cell are separated by "
             "commas (outcomes: one per line, Alt+Enter in Excel). Put an item that itself "
             "holds a comma in double quotes. Write (none) for a list that is deliberately "
-            "empty. Your own sheets are kept if their name starts with 'Notes'.",
+            "empty. Your own sheets are kept if their name starts with 'Notes' (other sheets "
+            "are left out with a warning). Texts are kept exactly as you type them; codes "
+            "are read without the spaces around them. htq lists every problem it finds, "
+            "each with its sheet, row and column.",
         ),
         ("Scenario", "Name: a name for this scenario. Programme title: your programme's title."),
         (
@@ -56,9 +59,11 @@ def write_instructions(ws: Worksheet, rules: Rules) -> None:
             "One row per module. Code, Level (4 or 5) and Credits (a whole number above 0) "
             "are required. Compulsory: yes (the default) or no. Pathway: the name of a "
             "pathway, only for optional modules. Assessments: the module's assessment "
-            "methods, separated by commas. Max KSBs: overrides the capacity rule for this "
-            "module. Description and Outcomes (one per line): the module's aims and content; "
-            "htq places KSBs where the module's own text says they are taught.",
+            "methods: pick one from the list, or type several separated by commas (case, "
+            "spaces and hyphens do not matter: 'Case study' is case_study). Max KSBs: "
+            "overrides the capacity rule for this module. Description and Outcomes (one per "
+            "line): the module's aims and content; htq places KSBs where the module's own "
+            "text says they are taught.",
         ),
         (
             "Rules",
