@@ -294,3 +294,55 @@ def test_the_command_line_says_each_problem_on_one_line(good: Path) -> None:
     assert len(lines) == 3, result.output
     assert lines[0].startswith(f"error: {good}: sheet Modules, row 3")
     assert all(line.startswith(f"{good}: sheet ") for line in lines[1:])
+
+
+# --------------------------------------------------------------------------------------
+# A seeded fuzz of workbooks as people damage them
+# --------------------------------------------------------------------------------------
+
+_TYPED: list[Any] = [None, "", " ", "x", "k1 ", "M401", "=1+1", "yes", 0, -1, 1.5, 10**20, True]
+_TYPED += ['a,"b', '"', "(none)", "1, 2", "Case study", "\t", "K1O", "S 1"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_damaged_workbook_is_a_scenario_or_problems_with_places(
+    seed: int, tmp_path: Path
+) -> None:
+    """Cells overwritten, rows inserted or hidden, cells merged, sheets added or removed:
+    reading either gives a scenario or raises InputError whose every line names its
+    sheet (never a traceback)."""
+    import random
+
+    from openpyxl.cell.cell import MergedCell
+    from test_xlsx import tricky
+
+    rng = random.Random(seed)
+    path = tmp_path / "damaged.xlsx"
+    write_scenario_workbook(Scenario.model_validate(tricky()), path)
+    wb = openpyxl.load_workbook(path)
+    for _ in range(rng.randint(1, 6)):
+        ws = rng.choice(wb.worksheets)
+        op = rng.random()
+        if op < 0.8:
+            cell = ws.cell(rng.randint(1, 12), rng.randint(1, 14))
+            if not isinstance(cell, MergedCell):
+                cell.value = rng.choice(_TYPED)
+        elif op < 0.85:
+            ws.merge_cells(start_row=rng.randint(1, 8), start_column=2, end_row=9, end_column=3)
+        elif op < 0.9:
+            ws.insert_rows(rng.randint(1, 8))
+        elif op < 0.93:
+            ws.row_dimensions[rng.randint(1, 8)].hidden = True
+        elif op < 0.96:
+            wb.create_sheet(rng.choice(["Sheet1", "Lock", "Notes x", "KSB"]))
+        elif len(wb.worksheets) > 1:
+            wb.remove(ws)
+    wb.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        try:
+            load_workbook_scenario(path)
+        except InputError as exc:
+            for line in str(exc).splitlines():
+                assert line.startswith(f"{path}: "), line
+                assert ": sheet " in line or "not an htq scenario workbook" in line, line
