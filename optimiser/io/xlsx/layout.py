@@ -29,7 +29,8 @@ SHEET_ORDER = (
 )
 REQUIRED_SHEETS = (STANDARD, KSBS, MODULES)
 
-SCENARIO_FIELDS = {"Name": "name", "Programme title": "programme_title"}
+#: Field label -> key path of the scenario.
+SCENARIO_FIELDS = {"Name": "name", "Programme title": "programme.title"}
 STANDARD_FIELDS = {
     "Reference": "reference",
     "Title": "title",

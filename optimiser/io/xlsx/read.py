@@ -291,7 +291,7 @@ class Reader:
         data: dict[str, Any] = {}
         programme: dict[str, Any] = {}
         for label, (r, value) in self.key_values(SCENARIO, SCENARIO_FIELDS).items():
-            key = {"name": "name", "programme_title": "programme.title"}[SCENARIO_FIELDS[label]]
+            key = SCENARIO_FIELDS[label]
             self.places.put(key, SCENARIO, r, "Value")
             text = as_text(value, keep_blank=True)
             if text is not None:
