@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from optimiser.io.xlsx.layout import place_of
-
 #: (sheet, row or None, column header or letter or None)
 Spot = tuple[str, int | None, str | None]
 
@@ -28,7 +26,3 @@ class Places:
             if cut <= 0:
                 return None
             key = key[:cut]
-
-    def text(self, key: str) -> str | None:
-        spot = self.find(key)
-        return None if spot is None else place_of(*spot)
