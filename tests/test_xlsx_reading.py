@@ -346,3 +346,20 @@ def test_a_damaged_workbook_is_a_scenario_or_problems_with_places(
             for line in str(exc).splitlines():
                 assert line.startswith(f"{path}: "), line
                 assert ": sheet " in line or "not an htq scenario workbook" in line, line
+
+
+def test_a_text_too_long_for_the_mapping_workbook_names_its_place(tmp_path: Path) -> None:
+    """The same for the mapping workbook of `solve -o`: one line naming file and cell."""
+    import yaml
+
+    data = small()
+    data["standard"]["ksbs"][2]["text"] = "x" * 40_000
+    data.pop("mapping")
+    source = tmp_path / "s.yaml"
+    source.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = RUNNER.invoke(app, ["solve", str(source), "-o", str(out), "--time-limit", "5"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"error: {out}: sheet ") and "40,000 characters" in line, line
+    assert not out.exists()

@@ -53,16 +53,19 @@ def _looks_numeric(text: str) -> bool:
 
 
 class TextTooLong(ValueError):
-    """A text longer than an Excel cell holds; knows the cell it was meant for."""
+    """A text longer than an Excel cell holds. Knows the cell it was meant for, and says it
+    (sheet, row, column letter), so that any writer's error names the place."""
 
     def __init__(self, cell: Cell, length: int) -> None:
         self.sheet = str(cell.parent.title)
         self.row = int(cell.row)
         self.column = int(cell.column)
-        super().__init__(
+        self.reason = (
             f"a text of {length:,} characters does not fit in an Excel cell "
             f"(at most {EXCEL_MAX_CHARS:,})"
         )
+        where = f"sheet {self.sheet}, row {self.row}, column {cell.column_letter}"
+        super().__init__(f"{where}: {self.reason}")
 
 
 def set_text(cell: Cell, text: str | None) -> None:

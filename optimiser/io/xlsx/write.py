@@ -410,7 +410,7 @@ def _guarded(build: Callable[[], Workbook], path: Path) -> Workbook:
             if wb_header is not None and exc.row > 1 and exc.column <= len(wb_header)
             else get_column_letter(exc.column)
         )
-        raise InputError(str(path), place_of(exc.sheet, exc.row, column), str(exc)) from None
+        raise InputError(str(path), place_of(exc.sheet, exc.row, column), exc.reason) from None
     except ValueError as exc:
         raise InputError(str(path), "", str(exc)) from None
 
