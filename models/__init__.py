@@ -6,7 +6,7 @@ checked here so that everything downstream can trust codes.
 """
 
 from models.programme import Module, Programme
-from models.rules import DEFAULT_EVIDENCE, KINDS, Kind, Rules, SpiralRule
+from models.rules import DEFAULT_EVIDENCE, KINDS, Kind, Rules, SpiralRule, kind_of_code
 from models.scenario import Lock, Preference, Scenario
 from models.standard import KSB, Duty, Standard
 
@@ -24,4 +24,5 @@ __all__ = [
     "Scenario",
     "SpiralRule",
     "Standard",
+    "kind_of_code",
 ]

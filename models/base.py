@@ -1,11 +1,27 @@
-"""Shared pydantic configuration: unknown keys are input errors, never ignored."""
+"""Shared pydantic configuration: unknown keys are input errors, never ignored.
 
-from pydantic import BaseModel, ConfigDict
+Codes and names of things (KSB, duty and module codes, methods, kinds, pathways, themes,
+the standard's reference and version) are trimmed of spaces, tabs and line breaks at both
+ends. Texts (`Text`: the scenario's name, titles, statements, descriptions, outcomes) are
+kept exactly as written, so a text comes back from any file format as it went in; a text of
+nothing but spaces, tabs and line breaks is empty.
+"""
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
+
+#: A text kept exactly as written: not trimmed (see the module notes).
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False),
+    AfterValidator(lambda text: text if text.strip() else ""),
+]
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: forbids unknown keys and strips text."""
+    """Base of every scenario model: forbids unknown keys and trims codes and names."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
 

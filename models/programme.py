@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from models.base import Strict, no_duplicates
+from models.base import Strict, Text, no_duplicates, place_error
 from models.standard import Code
 
 
@@ -12,23 +12,24 @@ class Module(Strict):
     """One module. Optional modules may belong to a named pathway."""
 
     code: Code
-    title: str = ""
+    title: Text = ""
     level: Literal[4, 5]
     credits: Annotated[StrictInt, Field(gt=0)]
     compulsory: bool = True
     pathway: str | None = None
     assessments: list[str] = Field(default_factory=list)
     max_ksbs: Annotated[StrictInt, Field(ge=0)] | None = None
-    description: str | None = None
-    outcomes: list[str] | None = None
+    description: Text | None = None
+    outcomes: list[Text] | None = None
     themes: list[str] | None = None
 
     @model_validator(mode="after")
     def _pathway_only_for_optional(self) -> "Module":
         if self.pathway is not None and self.compulsory:
-            raise ValueError(
+            raise place_error(
+                "pathway",
                 f"module {self.code} is compulsory but names pathway {self.pathway!r}; "
-                "only optional modules (compulsory: false) belong to a pathway"
+                "only optional modules (compulsory: false) belong to a pathway",
             )
         return self
 
@@ -36,13 +37,13 @@ class Module(Strict):
 class Programme(Strict):
     """The programme's title and its modules."""
 
-    title: str = ""
+    title: Text = ""
     modules: list[Module]
 
     @model_validator(mode="after")
     def _codes(self) -> "Programme":
         if not self.modules:
-            raise ValueError("the programme has no modules")
+            raise place_error("modules", "the programme has no modules")
         no_duplicates([m.code for m in self.modules], "module", "modules")
         return self
 

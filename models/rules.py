@@ -9,6 +9,15 @@ from models.base import Strict
 Kind = Literal["knowledge", "skill", "behaviour"]
 KINDS: tuple[Kind, ...] = ("knowledge", "skill", "behaviour")
 
+#: A KSB code's first letter gives its kind: K..., S..., B...
+_KIND_OF_PREFIX: dict[str, Kind] = {"K": "knowledge", "S": "skill", "B": "behaviour"}
+
+
+def kind_of_code(code: str) -> Kind | None:
+    """The kind a KSB code's first letter gives (any case), or None for other codes."""
+    return _KIND_OF_PREFIX.get(code.strip()[:1].upper())
+
+
 #: Which KSB kinds each assessment method can evidence (the contract's default table).
 DEFAULT_EVIDENCE: dict[str, tuple[Kind, ...]] = {
     "exam": ("knowledge",),

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import Strict, place_error
+from models.base import Strict, Text, place_error
 from models.programme import Programme
 from models.rules import Rules
 from models.standard import Code, Standard
@@ -52,7 +52,7 @@ class Preference(Strict):
 class Scenario(Strict):
     """Everything one solve, check, revise or impact reads."""
 
-    name: str = ""
+    name: Text = ""
     standard: Standard
     programme: Programme
     rules: Rules = Field(default_factory=Rules)

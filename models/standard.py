@@ -1,50 +1,50 @@
 """An occupational standard: KSBs (knowledge, skills, behaviours) grouped under duties."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.base import Strict, no_duplicates, place_error
-from models.rules import Kind
+from models.base import Strict, Text, no_duplicates, place_error
+from models.rules import Kind, kind_of_code
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-_PREFIX_KIND: dict[str, Kind] = {"K": "knowledge", "S": "skill", "B": "behaviour"}
 
 
 class KSB(Strict):
     """One knowledge, skill or behaviour statement. The code's first letter gives the kind."""
 
     code: Code
-    text: str = ""
-    kind: Kind | None = None
+    text: Text = ""
+    kind: Kind
     assessable_by: list[str] | None = None
     themes: list[str] | None = None
 
-    @model_validator(mode="after")
-    def _kind_from_code(self) -> "KSB":
-        if self.kind is None:
-            kind = _PREFIX_KIND.get(self.code[:1].upper())
-            if kind is None:
-                raise ValueError(
-                    f"KSB code {self.code!r} does not start with K, S or B; "
-                    "give its kind with `kind: knowledge|skill|behaviour`"
-                )
-            self.kind = kind
-        return self
-
-    @property
-    def kind_(self) -> Kind:
-        """The kind, always set after validation."""
-        assert self.kind is not None
-        return self.kind
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_code(cls, data: Any) -> Any:
+        """Without `kind`, the code's first letter gives it (K, S, B)."""
+        if not isinstance(data, dict) or data.get("kind") is not None:
+            return data
+        code = data.get("code")
+        if code is None:
+            raise place_error("code", "required key is missing")
+        if not isinstance(code, str) or not code.strip():
+            raise place_error("code", f"a KSB code is a text that is not empty (got {code!r})")
+        kind = kind_of_code(code)
+        if kind is None:
+            raise place_error(
+                "code",
+                f"KSB code {code.strip()!r} does not start with K, S or B; "
+                "give its kind with `kind: knowledge|skill|behaviour`",
+            )
+        return {**data, "kind": kind}
 
 
 class Duty(Strict):
     """A duty of the occupation and the KSBs it draws on."""
 
     code: Code
-    text: str = ""
+    text: Text = ""
     ksbs: list[Code] = Field(default_factory=list)
 
 
@@ -52,7 +52,7 @@ class Standard(Strict):
     """The standard's reference, title and level, its KSBs and (optionally) duties."""
 
     reference: Code
-    title: str = ""
+    title: Text = ""
     level: int | None = None
     version: str | None = None
     ksbs: list[KSB]
@@ -61,7 +61,7 @@ class Standard(Strict):
     @model_validator(mode="after")
     def _codes_and_links(self) -> "Standard":
         if not self.ksbs:
-            raise ValueError("the standard has no KSBs")
+            raise place_error("ksbs", "the standard has no KSBs")
         no_duplicates([k.code for k in self.ksbs], "KSB", "ksbs")
         no_duplicates([d.code for d in self.duties], "duty", "duties")
         known = {k.code for k in self.ksbs}

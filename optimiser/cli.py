@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -15,7 +16,7 @@ from rich.console import Console
 
 from models import Scenario
 from optimiser.check import check_mapping
-from optimiser.errors import InputError
+from optimiser.errors import InputError, InputWarning
 from optimiser.explain import explain_result
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
@@ -71,16 +72,32 @@ def _console(json_to: str | None) -> Console:
 
 def fail(exc: InputError) -> NoReturn:
     """Bad input: one message naming file and place on stderr, and exit code 2."""
-    Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[red]error:[/red] {exc}", markup=True
+    )
     raise typer.Exit(2)
 
 
 def guarded(fn: Callable[[], T]) -> T:
-    """Run `fn`; bad input becomes one message naming file and place, and exit code 2."""
-    try:
-        return fn()
-    except InputError as exc:
-        fail(exc)
+    """Run `fn`; bad input becomes one message naming file and place, and exit code 2.
+    Warnings about the input are printed (one line each) before going on."""
+    error: InputError | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            out = fn()
+        except InputError as exc:
+            error = exc
+    for w in caught:
+        if isinstance(w.message, InputWarning):
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                f"warning: {w.message}", markup=False
+            )
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if error is not None:
+        fail(error)
+    return out
 
 
 def write_json(data: dict[str, Any], target: str | None) -> None:

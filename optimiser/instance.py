@@ -95,7 +95,7 @@ class Instance:
         return range(len(self.modules))
 
     def kind(self, k: int) -> Kind:
-        return self.ksbs[k].kind_
+        return self.ksbs[k].kind
 
     # --- rules as numbers ---------------------------------------------------
     @cached_property
@@ -122,8 +122,7 @@ class Instance:
         return [
             method
             for method in self.modules[j].assessments
-            if ksb.kind_ in self.evidence.get(method, ())
-            and (allowed is None or method in allowed)
+            if ksb.kind in self.evidence.get(method, ()) and (allowed is None or method in allowed)
         ]
 
     @cached_property

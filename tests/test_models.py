@@ -215,8 +215,8 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
         "programme.modules[0].credits",
         "missing",
     ),
-    ("no-ksbs", _set("standard", "ksbs", value=[]), "standard", "no KSBs"),
-    ("no-modules", _set("programme", "modules", value=[]), "programme", "no modules"),
+    ("no-ksbs", _set("standard", "ksbs", value=[]), "standard.ksbs", "no KSBs"),
+    ("no-modules", _set("programme", "modules", value=[]), "programme.modules", "no modules"),
     (
         "duplicate-ksb",
         _append("standard", "ksbs", value={"code": "S1"}),
@@ -239,7 +239,7 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
     (
         "ksb-code-without-kind",
         _set("standard", "ksbs", 0, "code", value="X1"),
-        "standard.ksbs[0]",
+        "standard.ksbs[0].code",
         "K, S or B",
     ),
     (
@@ -389,7 +389,7 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
     (
         "pathway-on-compulsory",
         _set(*MODULE0, "pathway", value="A"),
-        "programme.modules[0]",
+        "programme.modules[0].pathway",
         "pathway",
     ),
 ]

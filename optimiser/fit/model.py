@@ -5,7 +5,7 @@ The relevance model, step by step:
 1. Text. A KSB's text is its statement plus its themes; a module's text is its title,
    description, learning outcomes and themes. Words are lower-cased, stop words (including
    the vocabulary every standard uses, "understand", "including", ...) dropped, and stemmed
-   (Porter, then cut to a common prefix so that "safe", "safety" and "safely" meet).
+   (Snowball English, then cut to a common prefix so that "safe", "safety" and "safely" meet).
 2. Weights. TF-IDF with sublinear term frequency (1 + log tf); the IDF is computed over the
    scenario's own corpus, every KSB and every module text together. A statement names its
    topic in its opening clause; what follows a comma, "including", "such as", "using",
@@ -52,8 +52,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+import optimiser.fit.semantic as semantic
 from models import KSB, Module, Scenario
-from optimiser.fit import semantic
 from optimiser.fit.text import Token, clause_tokens, tokens
 
 FloatMatrix = NDArray[np.float64]
@@ -72,7 +72,7 @@ BACKEND_ENV = "HTQ_FIT_BACKEND"
 class FitParams:
     """Knobs of the relevance model; the defaults are the documented model."""
 
-    prefix: int = 6  # stems are cut to this many letters (0: full Porter stems)
+    prefix: int = 6  # stems are cut to this many letters (0: full stems)
     clause_weight: float = 0.7  # weight of words after a text's opening clause (1: no effect)
     feedback_rounds: int = 2  # pseudo-relevance feedback rounds on module vectors
     feedback_weight: float = 2.0  # weight of the KSB centroid added to a module vector
@@ -320,7 +320,7 @@ def _order_prior(
         return weights, 0.0, 0.0
     by_kind: dict[str, list[int]] = {}
     for i, ksb in enumerate(ksbs):
-        by_kind.setdefault(ksb.kind_, []).append(i)
+        by_kind.setdefault(ksb.kind, []).append(i)
     place = np.zeros(n)  # position within its kind's list, as a share of that list
     adjacent = np.zeros((n, n), dtype=bool)
     for members in by_kind.values():
@@ -331,7 +331,7 @@ def _order_prior(
                     j = members[pos + step]
                     weights[i, j] = weights[j, i] = p.order_decay ** (step - 1)
                     adjacent[i, j] = adjacent[j, i] = step == 1
-    kinds = np.array([k.kind_ for k in ksbs])
+    kinds = np.array([k.kind for k in ksbs])
     same = kinds[:, None] == kinds[None, :]
     np.fill_diagonal(same, False)
     sim = kvec @ kvec.T

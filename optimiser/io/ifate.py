@@ -30,9 +30,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from models import KSB, Duty, Standard
+from models import KSB, Duty, Standard, kind_of_code
 from models.rules import Kind
-from optimiser.errors import InputError
+from optimiser.errors import InputError, key_path
 
 #: (array key, id key, code prefix, kind) for the three kinds of statement.
 _ARRAYS: tuple[tuple[str, str, str, Kind], ...] = (
@@ -46,7 +46,6 @@ _LINKS: tuple[tuple[str, Kind], ...] = (
     ("mappedSkills", "skill"),
     ("mappedBehaviour", "behaviour"),
 )
-_PREFIX_KIND: dict[str, Kind] = {"K": "knowledge", "S": "skill", "B": "behaviour"}
 _REFERENCE_KEYS = ("referenceNumber", "reference", "standardReference", "standardCode")
 _VERSION_KEYS = ("version", "versionNumber")
 _DUTY_ID_KEYS = ("dutyId", "dutyID", "dutyid")
@@ -121,7 +120,7 @@ def write_standard_yaml(
     ksbs: list[dict[str, Any]] = []
     for k in standard.ksbs:
         item: dict[str, Any] = {"code": k.code, "text": k.text}
-        if _PREFIX_KIND.get(k.code[:1].upper()) != k.kind:
+        if kind_of_code(k.code) != k.kind:
             item["kind"] = k.kind
         if k.assessable_by is not None:
             item["assessable_by"] = list(k.assessable_by)
@@ -182,16 +181,6 @@ def _check_objects(path: Path, items: list[Any], key: str) -> tuple[list[Any], l
     return items, places
 
 
-def _at(base: str, *parts: str | int) -> str:
-    out = base
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -221,7 +210,7 @@ def _id_field(path: Path, obj: dict[str, Any], keys: Sequence[str], place: str) 
             value = obj[key]
             if isinstance(value, bool) or not isinstance(value, str | int):
                 raise InputError(
-                    str(path), _at(place, key), f"must be an id (got {_type_name(value)})"
+                    str(path), key_path(place, key), f"must be an id (got {_type_name(value)})"
                 )
             return str(value).strip()
     return None
@@ -293,14 +282,14 @@ def _import_one(path: Path, entry: dict[str, Any], base: str, index: int) -> Imp
     unresolved: list[str] = []
     notes: list[str] = []
 
-    title = _text_field(path, entry, "title", _at(base, "title"))
+    title = _text_field(path, entry, "title", key_path(base, "title"))
     title = normalise_text(title or "")
     lars = _lars_of(entry)
     if "larsCode" in entry and entry["larsCode"] is not None and lars is None:
         value = entry["larsCode"]
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise InputError(
-                str(path), _at(base, "larsCode"), f"must be a code (got {_type_name(value)})"
+                str(path), key_path(base, "larsCode"), f"must be a code (got {_type_name(value)})"
             )
     level = _level(path, entry, base)
     version = _version(path, entry, base)
@@ -308,7 +297,7 @@ def _import_one(path: Path, entry: dict[str, Any], base: str, index: int) -> Imp
     for key in _REFERENCE_KEYS:
         if key in entry and entry[key] is not None and not isinstance(entry[key], str):
             raise InputError(
-                str(path), _at(base, key), f"must be text (got {_type_name(entry[key])})"
+                str(path), key_path(base, key), f"must be text (got {_type_name(entry[key])})"
             )
     if reference is None:
         if lars is not None:
@@ -328,7 +317,7 @@ def _import_one(path: Path, entry: dict[str, Any], base: str, index: int) -> Imp
     if not ksbs:
         raise InputError(
             str(path),
-            _at(base, "knowledges"),
+            key_path(base, "knowledges"),
             "the standard has no knowledge, skill or behaviour statements",
         )
     duties = _duties(path, entry, base, by_id, ksbs, unresolved, notes)
@@ -358,13 +347,15 @@ def _level(path: Path, entry: dict[str, Any], base: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InputError(str(path), _at(base, "level"), "must be a whole number (got true/false)")
+        raise InputError(
+            str(path), key_path(base, "level"), "must be a whole number (got true/false)"
+        )
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     raise InputError(
-        str(path), _at(base, "level"), f"must be a whole number (got {_type_name(value)})"
+        str(path), key_path(base, "level"), f"must be a whole number (got {_type_name(value)})"
     )
 
 
@@ -375,7 +366,7 @@ def _version(path: Path, entry: dict[str, Any], base: str) -> str | None:
             continue
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise InputError(
-                str(path), _at(base, key), f"must be a version (got {_type_name(value)})"
+                str(path), key_path(base, key), f"must be a version (got {_type_name(value)})"
             )
         text = str(value).strip()
         if text:
@@ -391,7 +382,7 @@ def _statements(
     by_id: dict[str, str] = {}
     source_ids: dict[str, str] = {}
     for array, id_key, prefix, kind in _ARRAYS:
-        place = _at(base, array)
+        place = key_path(base, array)
         if array not in entry:
             if array == "behaviours":
                 continue
@@ -402,19 +393,21 @@ def _statements(
         if not isinstance(items, list):
             raise InputError(str(path), place, f"must be a list (got {_type_name(items)})")
         for j, item in enumerate(items):
-            item_place = _at(place, j)
+            item_place = key_path(place, j)
             if not isinstance(item, dict):
                 raise InputError(
                     str(path), item_place, f"must be an object (got {_type_name(item)})"
                 )
             code = f"{prefix}{j + 1}"
             if "detail" not in item:
-                raise InputError(str(path), _at(item_place, "detail"), "required key is missing")
-            detail = _text_field(path, item, "detail", _at(item_place, "detail"))
+                raise InputError(
+                    str(path), key_path(item_place, "detail"), "required key is missing"
+                )
+            detail = _text_field(path, item, "detail", key_path(item_place, "detail"))
             text = normalise_text(detail or "")
             if not text:
                 unresolved.append(
-                    f"{code} has no text in the source ({_at(item_place, 'detail')})."
+                    f"{code} has no text in the source ({key_path(item_place, 'detail')})."
                 )
             source_id = _id_field(path, item, (id_key, "id"), item_place)
             if source_id:
@@ -439,7 +432,7 @@ def _duties(
     unresolved: list[str],
     notes: list[str],
 ) -> list[Duty]:
-    place = _at(base, "duties")
+    place = key_path(base, "duties")
     items = entry.get("duties")
     if items is None:
         return []
@@ -450,13 +443,13 @@ def _duties(
     option_names = _option_names(path, entry, base)
     duties: list[Duty] = []
     for i, item in enumerate(items):
-        duty_place = _at(place, i)
+        duty_place = key_path(place, i)
         if not isinstance(item, dict):
             raise InputError(str(path), duty_place, f"must be an object (got {_type_name(item)})")
         code = f"D{i + 1}"
-        detail = _text_field(path, item, "dutyDetail", _at(duty_place, "dutyDetail"))
+        detail = _text_field(path, item, "dutyDetail", key_path(duty_place, "dutyDetail"))
         if detail is None:
-            detail = _text_field(path, item, "detail", _at(duty_place, "detail"))
+            detail = _text_field(path, item, "detail", key_path(duty_place, "detail"))
         text = normalise_text(detail or "")
         if not text:
             unresolved.append(f"Duty {code} has no text in the source ({duty_place}).")
@@ -466,7 +459,7 @@ def _duties(
             links = item.get(key)
             if links is None:
                 continue
-            link_place = _at(duty_place, key)
+            link_place = key_path(duty_place, key)
             if not isinstance(links, list):
                 raise InputError(
                     str(path), link_place, f"must be a list of ids (got {_type_name(links)})"
@@ -474,13 +467,15 @@ def _duties(
             for j, link in enumerate(links):
                 if isinstance(link, bool) or not isinstance(link, str | int):
                     raise InputError(
-                        str(path), _at(link_place, j), f"must be an id (got {_type_name(link)})"
+                        str(path),
+                        key_path(link_place, j),
+                        f"must be an id (got {_type_name(link)})",
                     )
                 target = by_id.get(str(link).strip())
                 if target is None:
                     unresolved.append(
                         f"Duty {code} links {kind} id {str(link).strip()!r} "
-                        f"({_at(link_place, j)}), which is not among the standard's KSBs; "
+                        f"({key_path(link_place, j)}), which is not among the standard's KSBs; "
                         "the link was left out."
                     )
                     continue
@@ -524,14 +519,14 @@ def _duty_notes(
     if core is not None and (isinstance(core, bool) or not isinstance(core, int | str)):
         raise InputError(
             str(path),
-            _at(place, "isThisACoreDuty"),
+            key_path(place, "isThisACoreDuty"),
             f"must be 1/0 or true/false (got {_type_name(core)})",
         )
     options = item.get("mappedOptions")
     if options is not None and not isinstance(options, list):
         raise InputError(
             str(path),
-            _at(place, "mappedOptions"),
+            key_path(place, "mappedOptions"),
             f"must be a list of ids (got {_type_name(options)})",
         )
     is_core = core is None or str(core).strip().lower() in ("1", "true", "yes")

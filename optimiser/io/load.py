@@ -7,6 +7,7 @@ Every problem becomes an `InputError` naming the file and the key path, e.g.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import yaml
 from pydantic import ValidationError
 
 from models import Scenario, Standard
-from optimiser.errors import InputError, InputErrors
+from optimiser.errors import InputError, InputErrors, InputWarning, key_path
+from optimiser.io.xlsx import SHEET_ORDER, Spot, WorkbookData, place_of, read_workbook_data
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -50,12 +52,64 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML, JSON or an htq workbook)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        if not path.exists():
-            raise InputError(str(path), "", "file not found")
-        from optimiser.io.xlsx import load_workbook_scenario
-
         return load_workbook_scenario(path)
     return scenario_from_data(read_data(path), path)
+
+
+def load_workbook_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario workbook. Every problem of the workbook, and every error
+    of the validation, is raised at once (`InputErrors`), each naming sheet, row and column;
+    warnings of the reading are issued as `InputWarning`."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "", "file not found")
+    book = read_workbook_data(path)
+    for w in book.warnings:
+        warnings.warn(InputWarning(book.file, place_of(*w.spot), w.message), stacklevel=2)
+    found: list[tuple[Spot, InputError]] = [
+        (p.spot, e) for p, e in zip(book.problems, book.errors(), strict=True)
+    ]
+    try:
+        scenario = scenario_from_data(book.data, path)
+    except InputError as exc:
+        for err in exc.errors if isinstance(exc, InputErrors) else [exc]:
+            placed = _in_workbook(err, book)
+            if placed is not None:
+                found.append(placed)
+    else:
+        if not found:
+            return scenario
+    found.sort(key=lambda f: _reading_order(f[0]))
+    errors = [e for _, e in found]
+    raise errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+#: The message of a key the data lacks; in a workbook it is an empty cell.
+REQUIRED = "required key is missing"
+
+
+def _reading_order(spot: Spot) -> tuple[int, int]:
+    """Problems listed sheet by sheet, in the workbook's order, and row by row."""
+    sheet, row, _ = spot
+    order = [s.lower() for s in SHEET_ORDER]
+    return (order.index(sheet.lower()) if sheet.lower() in order else -1, row or 0)
+
+
+def _in_workbook(err: InputError, book: WorkbookData) -> tuple[Spot, InputError] | None:
+    """A validation error moved from its key path to its cell; None where the reading has
+    already reported a problem there (the validation only repeats it)."""
+    spot = book.places.find(err.place)
+    if spot is None:
+        return ("", None, None), err
+    sheet, row, column = spot
+    for p in book.problems:
+        if p.spot[0] == sheet and (p.whole_sheet or (row is not None and p.spot[1] == row)):
+            return None
+    message = err.message
+    if message == REQUIRED:
+        what = column if column not in (None, "Value") else err.place.rsplit(".", 1)[-1]
+        message = f"{what} is required but empty"
+    return spot, InputError(err.file, place_of(*spot), message)
 
 
 def scenario_from_data(data: Any, path: Path) -> Scenario:
@@ -99,13 +153,7 @@ def load_standard(path: str | Path) -> Standard:
 
 def format_loc(loc: tuple[int | str, ...]) -> str:
     """('programme', 'modules', 3, 'credits') -> 'programme.modules[3].credits'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+    return key_path(*loc)
 
 
 def _message(err: Any) -> str:
@@ -115,7 +163,7 @@ def _message(err: Any) -> str:
     last = loc[-1] if loc else ""
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if kind == "missing":
-        return "required key is missing"
+        return REQUIRED
     if kind == "extra_forbidden":
         return "unknown key"
     if last in ("credits", "max_ksbs") or kind in ("int_type", "int_parsing", "int_from_float"):
@@ -142,8 +190,7 @@ def translate_validation(
         loc = tuple(err["loc"])
         if err["type"] == "htq_place":
             inner = err["ctx"]["path"]
-            outer = format_loc(loc)
-            place = f"{outer}.{inner}" if outer and not inner.startswith("[") else outer + inner
+            place = key_path(*loc, inner)
             message = err["ctx"]["message"]
         else:
             if loc and isinstance(loc[-1], str) and loc[-1].startswith("function-"):

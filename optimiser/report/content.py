@@ -305,7 +305,7 @@ class Document:
                 coverage = "partial"
             row = KsbRow(
                 ksb.code,
-                KIND_LABEL.get(ksb.kind_, ksb.kind_),
+                KIND_LABEL.get(ksb.kind, ksb.kind),
                 ksb.text,
                 places,
                 coverage,
@@ -363,7 +363,7 @@ class Document:
         n = len(inst.ksbs)
         kinds = [
             plural(
-                sum(1 for k in inst.ksbs if k.kind_ == kind), KIND_PLURAL[kind], KIND_PLURAL[kind]
+                sum(1 for k in inst.ksbs if k.kind == kind), KIND_PLURAL[kind], KIND_PLURAL[kind]
             )
             for kind in ("knowledge", "skill", "behaviour")
         ]

@@ -43,7 +43,7 @@ def add(b: Builder) -> None:
 def methods_for(inst: Instance, k: int) -> list[str]:
     """Methods that could evidence K, best first."""
     ksb = inst.ksbs[k]
-    ok = [m for m, kinds in inst.evidence.items() if ksb.kind_ in kinds]
+    ok = [m for m, kinds in inst.evidence.items() if ksb.kind in kinds]
     if ksb.assessable_by is not None:
         ok = [m for m in ok if m in ksb.assessable_by]
     order = {m: i for i, m in enumerate(PREFERRED)}
