@@ -8,6 +8,14 @@ from models.base import Strict, no_duplicates
 from models.standard import Code
 
 
+class Outcome(Strict):
+    """A learning outcome: its code (LO1, ...), its text, and the KSBs it carries."""
+
+    code: str = ""
+    text: str
+    ksbs: list[Code] = Field(default_factory=list)
+
+
 class Module(Strict):
     """One module. Optional modules may belong to a named pathway."""
 
@@ -20,7 +28,8 @@ class Module(Strict):
     assessments: list[str] = Field(default_factory=list)
     max_ksbs: Annotated[StrictInt, Field(ge=0)] | None = None
     description: str | None = None
-    outcomes: list[str] | None = None
+    #: learning outcomes: plain text, or {code, text, ksbs} with the KSBs each carries
+    outcomes: list[str | Outcome] | None = None
     themes: list[str] | None = None
 
     @model_validator(mode="after")
@@ -31,6 +40,17 @@ class Module(Strict):
                 "only optional modules (compulsory: false) belong to a pathway"
             )
         return self
+
+    def outcome_texts(self) -> list[str]:
+        """The outcomes' texts, plain or structured alike."""
+        return [o if isinstance(o, str) else o.text for o in self.outcomes or []]
+
+    def structured_outcomes(self) -> list[Outcome]:
+        """Every outcome as an `Outcome`; a plain one gets code LOn and carries no KSB."""
+        return [
+            Outcome(code=f"LO{i}", text=o) if isinstance(o, str) else o
+            for i, o in enumerate(self.outcomes or [], start=1)
+        ]
 
 
 class Programme(Strict):

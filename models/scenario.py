@@ -74,6 +74,14 @@ class Scenario(Strict):
                         f"unknown assessment method {method!r} in module {module.code}; "
                         f"known methods: {known} (add others under rules.evidence)",
                     )
+        for i, module in enumerate(self.programme.modules):
+            for j, outcome in enumerate(module.outcomes or []):
+                for n, code in enumerate([] if isinstance(outcome, str) else outcome.ksbs):
+                    if code not in ksbs:
+                        raise place_error(
+                            f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",
+                            f"outcome of {module.code} names unknown KSB {code!r}",
+                        )
         for i, ksb in enumerate(self.standard.ksbs):
             for j, method in enumerate(ksb.assessable_by or []):
                 if method not in methods:
