@@ -1,8 +1,9 @@
 """A programme: modules at level 4 and 5 with credits, status and assessment methods."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, GetCoreSchemaHandler, StrictInt, model_validator
+from pydantic_core import CoreSchema, core_schema
 
 from models.base import Strict, no_duplicates
 from models.standard import Code
@@ -14,6 +15,57 @@ class Outcome(Strict):
     code: str = ""
     text: str
     ksbs: list[Code] = Field(default_factory=list)
+
+
+class OutcomeText(str):
+    """One entry of a module's `outcomes`: plain text, or {code, text, ksbs}.
+
+    It is the outcome's text (a `str`, so that everything reading outcomes as text keeps
+    working) carrying its code and KSBs; it is written back in the form it was read.
+    """
+
+    code: str
+    ksbs: tuple[str, ...]
+    structured: bool
+
+    def __new__(
+        cls, text: str, code: str = "", ksbs: tuple[str, ...] = (), structured: bool = False
+    ) -> "OutcomeText":
+        obj = super().__new__(cls, text)
+        obj.code, obj.ksbs, obj.structured = code, tuple(ksbs), structured or bool(code or ksbs)
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OutcomeText):
+            return (str(self), self.code, self.ksbs) == (str(other), other.code, other.ksbs)
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    @classmethod
+    def _validate(cls, value: Any) -> "OutcomeText":
+        if isinstance(value, OutcomeText):
+            return value
+        if isinstance(value, str):
+            return cls(value.strip())
+        if isinstance(value, dict):
+            o = Outcome.model_validate(value)
+            return cls(o.text, o.code, tuple(o.ksbs), True)
+        raise ValueError("an outcome is a text, or a mapping with code, text and ksbs")
+
+    def _dump(self) -> str | dict[str, Any]:
+        if not self.structured:
+            return str(self)
+        return {"code": self.code, "text": str(self), "ksbs": list(self.ksbs)}
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._dump),
+        )
 
 
 class Module(Strict):
@@ -29,7 +81,7 @@ class Module(Strict):
     max_ksbs: Annotated[StrictInt, Field(ge=0)] | None = None
     description: str | None = None
     #: learning outcomes: plain text, or {code, text, ksbs} with the KSBs each carries
-    outcomes: list[str | Outcome] | None = None
+    outcomes: list[OutcomeText] | None = None
     themes: list[str] | None = None
 
     @model_validator(mode="after")
@@ -43,12 +95,12 @@ class Module(Strict):
 
     def outcome_texts(self) -> list[str]:
         """The outcomes' texts, plain or structured alike."""
-        return [o if isinstance(o, str) else o.text for o in self.outcomes or []]
+        return [str(o) for o in self.outcomes or []]
 
     def structured_outcomes(self) -> list[Outcome]:
         """Every outcome as an `Outcome`; a plain one gets code LOn and carries no KSB."""
         return [
-            Outcome(code=f"LO{i}", text=o) if isinstance(o, str) else o
+            Outcome(code=o.code or f"LO{i}", text=str(o), ksbs=list(o.ksbs))
             for i, o in enumerate(self.outcomes or [], start=1)
         ]
 

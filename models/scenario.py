@@ -76,7 +76,7 @@ class Scenario(Strict):
                     )
         for i, module in enumerate(self.programme.modules):
             for j, outcome in enumerate(module.outcomes or []):
-                for n, code in enumerate([] if isinstance(outcome, str) else outcome.ksbs):
+                for n, code in enumerate(outcome.ksbs):
                     if code not in ksbs:
                         raise place_error(
                             f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",

@@ -26,14 +26,14 @@ assumptions and reads a conflict from them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from optimiser.builder import LinExpr
 from optimiser.design.spec import CREDITS_PER_LEVEL, DesignSpec, Required
 from optimiser.outcomes.groups import home_groups
-
-LinExpr = cp_model.LinearExprT
 
 
 @dataclass
@@ -194,13 +194,13 @@ class DesignModel:
         n = len(self.spec.standard.ksbs) + 1
         for level in self.spec.levels:
             free = [s for s in self.at(level) if self.slots[s].required is None]
-            for a, b in zip(free, free[1:], strict=False):
+            for a, b in itertools.pairwise(free):
                 sa, sb = self.slots[a], self.slots[b]
                 self.model.add(n * sa.credits + sa.load >= n * sb.credits + sb.load)
                 self.model.add_implication(sb.used, sa.used)
         # identical required modules are interchangeable too
         req = [s for s, slot in enumerate(self.slots) if slot.required is not None]
-        for a, b in zip(req, req[1:], strict=False):
+        for a, b in itertools.pairwise(req):
             if self.slots[a].required == self.slots[b].required:
                 self.model.add(self.slots[a].load >= self.slots[b].load)
 

@@ -147,7 +147,8 @@ def describe(spec: DesignSpec, gid: str) -> str:
     if head == "assessability":
         ksb = spec.standard.ksb(tail)
         allowed = ", ".join(ksb.assessable_by or []) or f"a method that evidences {ksb.kind_}"
-        return f"{tail} needs a module assessed by {allowed} (allowed: {', '.join(spec.allowed_methods())})"
+        methods = ", ".join(spec.allowed_methods())
+        return f"{tail} needs a module assessed by {allowed} (allowed methods: {methods})"
     if head == "capacity":
         rooms = ", ".join(f"{c} credits hold {spec.capacity(c)}" for c in spec.sizes)
         return f"modules at level {tail[1:]} have limited room ({rooms} KSBs)"

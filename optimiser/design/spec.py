@@ -19,6 +19,8 @@ AWARDS: dict[str, tuple[int, ...]] = {
     "foundation-degree": (4, 5),
 }
 CREDITS_PER_LEVEL = 120
+#: How the awards are named in sentences.
+AWARD_WORDS = {"hnc": "an HNC", "hnd": "an HND", "foundation-degree": "a foundation degree"}
 DEFAULT_SIZES = (15, 30)
 
 

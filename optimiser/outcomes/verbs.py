@@ -216,7 +216,8 @@ def lead_verbs(text: str) -> list[str]:
     joined by 'and', 'or' or commas ('identify, analyse and evaluate ...'). Empty where
     the body does not start with a verb htq knows."""
     rest = body(text)
-    pos, out = 0, []
+    pos = 0
+    out: list[str] = []
     while True:
         adverb = _ADVERB.match(rest, pos)
         if adverb:
