@@ -131,7 +131,8 @@ def print_design(
 ) -> None:
     std = spec.standard
     console.print(
-        f"[bold]Design of {AWARD_WORDS[spec.award]} for {escape(std.reference)} {escape(std.title)}[/bold] "
+        f"[bold]Design of {AWARD_WORDS[spec.award]} for {escape(std.reference)} "
+        f"{escape(std.title)}[/bold] "
         f"({len(std.ksbs)} KSBs, {len(std.duties)} duties)"
     )
     console.print(f"Status: [bold]{found.status}[/bold]: {STATUS[found.status]}")
