@@ -191,6 +191,13 @@ def solve_cmd(
     why: Annotated[
         bool, typer.Option("--why", help="Show why each KSB sits where it does (content fit).")
     ] = False,
+    outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--outcomes",
+            help="Learning outcomes per module (drafts for KSBs none of its own carries).",
+        ),
+    ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
     refuse_overwrite(update, scenario)
@@ -201,13 +208,26 @@ def solve_cmd(
     result = solve(scen, settings=settings, progress=_progress(console), clock=clock)
     explain_result(result, scen, settings, clock)
 
+    drafted = outcomes_of(scen, result.mapping) if outcomes and result.solved else None
+
     def show() -> None:
         print_result(console, Instance(scen), result)
         if why:
             print_placements(console, result)
+        if drafted is not None:
+            from optimiser.outcomes.report import print_outcomes
 
+            print_outcomes(console, scen, drafted)
+
+    data = result.to_json()
+    if drafted is not None:
+        data["outcomes"] = {m: [o.to_json() for o in os] for m, os in drafted.items()}
     targets = Targets(json_to, output, html, update, source=scenario)
-    deliver(console, targets, show, result.to_json(), scen, result)
+    deliver(console, targets, show, data, scen, result)
+    if drafted is not None and output is not None:
+        from optimiser.outcomes.sheet import add_module_map
+
+        guarded(lambda: add_module_map(output, scen, drafted))
     raise typer.Exit(EXIT[result.status])
 
 
@@ -449,6 +469,13 @@ def match_cmd(
 
 
 # --- design from scratch, learning outcomes, lint ------------------------------------
+def outcomes_of(scen: Scenario, mapping: dict[str, list[str]]) -> dict[str, Any]:
+    """Each module's outcomes for a mapping: its own, then drafts for uncarried KSBs."""
+    from optimiser.outcomes.draft import module_outcomes
+
+    return module_outcomes(Instance(scen), mapping)
+
+
 OutcomesOpt = Annotated[
     bool,
     typer.Option(
