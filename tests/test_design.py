@@ -270,6 +270,6 @@ def test_real_standards_design(standards_dir: Path, name: str, award: str) -> No
     if not path.exists():
         pytest.skip(f"{name} is not in {STANDARDS}")
     spec = make_spec(read_design_standard(path), award)
-    found = design(spec, SolverSettings(time_limit=600, effort=30.0))
+    found = design(spec, SolverSettings(time_limit=600, effort=15.0))
     assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert_designed(spec, scenario_of(spec, found))
