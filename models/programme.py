@@ -2,8 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, StrictInt, model_validator
-from pydantic_core import CoreSchema, core_schema
+from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, model_validator
 
 from models.base import Strict, no_duplicates
 from models.standard import Code
@@ -38,16 +37,16 @@ class OutcomeText(str):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, OutcomeText):
             return (str(self), self.code, self.ksbs) == (str(other), other.code, other.ksbs)
-        return str.__eq__(self, other)
+        # a structured outcome differs from the same words as plain text (impact sees it)
+        return not self.structured and str.__eq__(self, other)
 
     __hash__ = str.__hash__
 
     @classmethod
-    def _validate(cls, value: Any) -> "OutcomeText":
-        if isinstance(value, OutcomeText):
-            return value
+    def _validate(cls, value: Any) -> str:
+        """Plain text stays a `str`; {code, text, ksbs} becomes an `OutcomeText`."""
         if isinstance(value, str):
-            return cls(value.strip())
+            return value if isinstance(value, OutcomeText) else value.strip()
         if isinstance(value, dict):
             o = Outcome.model_validate(value)
             return cls(o.text, o.code, tuple(o.ksbs), True)
@@ -58,14 +57,14 @@ class OutcomeText(str):
             return str(self)
         return {"code": self.code, "text": str(self), "ksbs": list(self.ksbs)}
 
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls._validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(cls._dump),
-        )
+
+def outcome_data(value: str) -> str | dict[str, Any]:
+    """An outcome as written: plain text, or {code, text, ksbs}."""
+    return value._dump() if isinstance(value, OutcomeText) else str(value)
+
+
+#: One entry of `outcomes`: typed as text; a structured one is an `OutcomeText`.
+OutcomeEntry = Annotated[str, PlainValidator(OutcomeText._validate), PlainSerializer(outcome_data)]
 
 
 class Module(Strict):
@@ -81,7 +80,7 @@ class Module(Strict):
     max_ksbs: Annotated[StrictInt, Field(ge=0)] | None = None
     description: str | None = None
     #: learning outcomes: plain text, or {code, text, ksbs} with the KSBs each carries
-    outcomes: list[OutcomeText] | None = None
+    outcomes: list[OutcomeEntry] | None = None
     themes: list[str] | None = None
 
     @model_validator(mode="after")
@@ -101,6 +100,8 @@ class Module(Strict):
         """Every outcome as an `Outcome`; a plain one gets code LOn and carries no KSB."""
         return [
             Outcome(code=o.code or f"LO{i}", text=str(o), ksbs=list(o.ksbs))
+            if isinstance(o, OutcomeText)
+            else Outcome(code=f"LO{i}", text=str(o))
             for i, o in enumerate(self.outcomes or [], start=1)
         ]
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from models.base import Strict, place_error
-from models.programme import Programme
+from models.programme import OutcomeText, Programme
 from models.rules import Rules
 from models.standard import Code, Standard
 
@@ -76,7 +76,8 @@ class Scenario(Strict):
                     )
         for i, module in enumerate(self.programme.modules):
             for j, outcome in enumerate(module.outcomes or []):
-                for n, code in enumerate(outcome.ksbs):
+                carried = outcome.ksbs if isinstance(outcome, OutcomeText) else ()
+                for n, code in enumerate(carried):
                     if code not in ksbs:
                         raise place_error(
                             f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",

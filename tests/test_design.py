@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from independent import holds
 from typer.testing import CliRunner
 
-from models import Lock, Rules, Scenario, Standard
+from models import Lock, OutcomeText, Rules, Scenario, Standard
 from optimiser.check import check_mapping
 from optimiser.cli import app
 from optimiser.design.command import make_spec, read_design_standard, write_design
@@ -240,7 +240,9 @@ def test_the_designed_file_is_a_scenario_every_command_takes(tmp_path: Path) -> 
     assert RUNNER.invoke(app, ["check", str(book)]).exit_code == 0
     scenario = load_scenario(out)
     assert all(
-        o.structured and o.ksbs for m in scenario.programme.modules for o in m.outcomes or []
+        isinstance(o, OutcomeText) and o.ksbs
+        for m in scenario.programme.modules
+        for o in m.outcomes or []
     )
 
 

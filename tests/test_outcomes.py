@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from models import Scenario
+from models import OutcomeText, Scenario
 from optimiser.cli import app
 from optimiser.errors import InputError
 from optimiser.instance import Instance
@@ -61,7 +61,8 @@ def test_outcomes_are_text_or_code_text_ksbs_and_round_trip(tmp_path: Path) -> N
         ["Explain the OSI model", {"code": "LO2", "text": "Configure a router", "ksbs": ["S1"]}]
     )
     plain, structured = scen.programme.modules[0].outcomes or []
-    assert plain == "Explain the OSI model" and not plain.structured
+    assert plain == "Explain the OSI model" and not isinstance(plain, OutcomeText)
+    assert isinstance(structured, OutcomeText)
     assert structured.code == "LO2" and structured.ksbs == ("S1",)
     for name in ("s.yaml", "s.json"):
         write_scenario(scen, tmp_path / name)
