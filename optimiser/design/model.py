@@ -213,10 +213,17 @@ class DesignModel:
             if code in home:
                 members.setdefault(home[code], []).append(k)
         terms = []
-        for s in range(len(self.slots)):
-            for d, ks in sorted(members.items()):
+        sizes = {c for slot in self.slots for c in slot.size}
+        most = max(self.spec.capacity(c) for c in sizes)
+        for d, ks in sorted(members.items()):
+            zs = []
+            for s in range(len(self.slots)):
                 z = self.model.new_bool_var(f"z[{s},{groups[d].code}]")
                 for k in ks:
                     self.model.add_implication(self.x[k][s], z)
-                terms.append(z)
+                zs.append(z)
+            # a duty spans at least as many modules as its KSBs need rooms (a bound the
+            # search sees at once, not only after its LP)
+            self.model.add(sum(zs) >= -(-len(ks) // max(most, 1)))
+            terms += zs
         self.cohesion = sum(terms)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from optimiser.design.hint import add_hint
 from optimiser.design.model import DesignModel
 from optimiser.design.spec import DesignSpec
 from optimiser.result import SolveStatus
@@ -42,6 +43,7 @@ def design(spec: DesignSpec, settings: SolverSettings, clock: Clock | None = Non
     clock = clock or Clock(settings.time_limit)
     effort = Effort(settings.search_effort)
     dm = DesignModel(spec)
+    add_hint(dm)
     names = list(WEIGHTS)
     exprs = {"cohesion": dm.cohesion, "entries": dm.entries}
     out = Design(SolveStatus.UNKNOWN)
