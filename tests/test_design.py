@@ -169,6 +169,10 @@ def test_an_impossible_module_count_is_explained() -> None:
     assert found.status == SolveStatus.INFEASIBLE
     assert found.conflict == ["credits:L4", "module_count"]
     assert "120 credits" in found.explanation[0] and "3 modules" in found.explanation[1]
+    # either alone is a repair: without the module count the request has a programme
+    assert [r["drop"] for r in found.repairs] == [["credits:L4"], ["module_count"]]
+    freed = design(make_spec(load_standard(CYBER), "hnc"), FAST)
+    assert freed.status == SolveStatus.OPTIMAL
 
 
 def test_a_method_no_ksb_of_a_kind_can_use_is_explained() -> None:

@@ -139,10 +139,9 @@ def print_design(
     for gid, sentence in zip(found.conflict, found.explanation, strict=True):
         console.print(f"  {gid}: {escape(sentence)}")
     if found.conflict:
-        console.print(
-            "These requirements cannot all hold together: relax one of them (more sizes, "
-            "methods or modules, a larger bunching, fewer required modules)."
-        )
+        console.print("These requirements cannot all hold together.")
+    for repair in found.repairs:
+        console.print(f"  Repair: {escape(str(repair['suggestion']))}")
     if scenario is None:
         return
     mapping = scenario.mapping or {}

@@ -35,18 +35,9 @@ def _title(text: str) -> str:
     short = " ".join(words[:TITLE_WORDS]).rstrip(",;:.")
     if len(words) > TITLE_WORDS:
         # end on a content word, not on 'and', 'to', 'the', ...
-        while short.split()[-1].lower() in {
-            "and",
-            "or",
-            "to",
-            "the",
-            "of",
-            "a",
-            "an",
-            "in",
-            "for",
-        }:
+        while len(short.split()) > 1 and short.split()[-1].lower() in STOP:
             short = short.rsplit(" ", 1)[0]
+        short = short.rstrip(",;:")
     return short[:1].upper() + short[1:]
 
 
@@ -138,5 +129,6 @@ def design_json(spec: DesignSpec, design: Design, scenario: Scenario | None) -> 
     if design.conflict:
         out["conflict"] = design.conflict
         out["explanation"] = design.explanation
+        out["repairs"] = design.repairs
     out["solver"] = design.solver
     return out

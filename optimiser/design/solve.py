@@ -36,6 +36,8 @@ class Design:
     stages: dict[str, dict[str, object]] = field(default_factory=dict)
     conflict: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    #: single groups of the conflict whose removal lets the whole request have a programme
+    repairs: list[dict[str, object]] = field(default_factory=list)
     solver: dict[str, object] = field(default_factory=dict)
 
 
@@ -56,6 +58,7 @@ def design(spec: DesignSpec, settings: SolverSettings, clock: Clock | None = Non
             out.status = SolveStatus.INFEASIBLE
             out.conflict = conflict(spec, settings, clock, effort)
             out.explanation = [describe(spec, gid) for gid in out.conflict]
+            out.repairs = repairs(spec, out.conflict, settings, clock, effort)
             break
         if not call.found:
             break
@@ -134,6 +137,44 @@ def conflict(
         if probe.code == cp_model.INFEASIBLE:
             kept = trial
     return sorted(kept)
+
+
+def repairs(
+    spec: DesignSpec, conflict: list[str], settings: SolverSettings, clock: Clock, effort: Effort
+) -> list[dict[str, object]]:
+    """The conflict's groups whose removal alone lets every other group hold, each with
+    the change a team would make."""
+    dm = DesignModel(spec, relax=True)
+    out: list[dict[str, object]] = []
+    for gid in conflict:
+        dm.model.clear_assumptions()
+        dm.model.add_assumptions([lit for g, lit in sorted(dm.lits.items()) if g != gid])
+        call = run(dm.model, settings, clock, effort.left(), spent=effort, profile="explain")
+        if call.found:
+            out.append({"drop": [gid], "suggestion": suggest(spec, gid)})
+    return out
+
+
+def suggest(spec: DesignSpec, gid: str) -> str:
+    """The change that removes one group's demand, in a programme team's words."""
+    head, _, tail = gid.partition(":")
+    words = {
+        "credits": f"allow other module sizes (--sizes) so that level {tail[1:]} can make "
+        "120 credits",
+        "module_count": "drop or change --modules / --max-modules",
+        "required": "drop or change the required module "
+        f"{spec.required[int(tail) - 1].label() if head == 'required' else ''}",
+        "methods_per_module": "allow more methods per module (--methods-per-module)",
+        "capacity": "raise bunching (rules) or allow larger modules (--sizes)",
+        "min_load": "lower min_ksbs_per_module (rules)",
+        "coverage": f"{tail} cannot be covered as asked: allow the methods or rooms it needs",
+        "duplication": f"let {tail} sit in more modules (max_modules_per_ksb)",
+        "assessability": f"allow a method that can evidence {tail} (--methods)",
+        "level_share": "raise max_level_percent (rules)",
+        "spiral_min": "lower spiral.min (rules)",
+        "spiral_max": "raise spiral.max (rules)",
+    }
+    return words.get(head, f"relax {gid}")
 
 
 def describe(spec: DesignSpec, gid: str) -> str:
