@@ -5,7 +5,7 @@ optionally, locks, content-fit preferences and an existing mapping. Cross-refere
 checked here so that everything downstream can trust codes.
 """
 
-from models.programme import Module, Programme
+from models.programme import Module, Outcome, OutcomeText, Programme
 from models.rules import DEFAULT_EVIDENCE, KINDS, Kind, Rules, SpiralRule, kind_of_code
 from models.scenario import Lock, Preference, Scenario
 from models.standard import KSB, Duty, Standard
@@ -18,6 +18,8 @@ __all__ = [
     "Kind",
     "Lock",
     "Module",
+    "Outcome",
+    "OutcomeText",
     "Preference",
     "Programme",
     "Rules",

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from models.base import Strict, Text, place_error
-from models.programme import Programme
+from models.programme import OutcomeText, Programme
 from models.rules import Rules
 from models.standard import Code, Standard
 
@@ -74,6 +74,15 @@ class Scenario(Strict):
                         f"unknown assessment method {method!r} in module {module.code}; "
                         f"known methods: {known} (add others under rules.evidence)",
                     )
+        for i, module in enumerate(self.programme.modules):
+            for j, outcome in enumerate(module.outcomes or []):
+                carried = outcome.ksbs if isinstance(outcome, OutcomeText) else ()
+                for n, code in enumerate(carried):
+                    if code not in ksbs:
+                        raise place_error(
+                            f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",
+                            f"outcome of {module.code} names unknown KSB {code!r}",
+                        )
         for i, ksb in enumerate(self.standard.ksbs):
             for j, method in enumerate(ksb.assessable_by or []):
                 if method not in methods:

@@ -208,6 +208,13 @@ def solve_cmd(
     why: Annotated[
         bool, typer.Option("--why", help="Show why each KSB sits where it does (content fit).")
     ] = False,
+    outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--outcomes",
+            help="Learning outcomes per module (drafts for KSBs none of its own carries).",
+        ),
+    ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
     refuse_overwrite(update, scenario)
@@ -218,13 +225,26 @@ def solve_cmd(
     result = solve(scen, settings=settings, progress=_progress(console), clock=clock)
     explain_result(result, scen, settings, clock)
 
+    drafted = outcomes_of(scen, result.mapping) if outcomes and result.solved else None
+
     def show() -> None:
         print_result(console, Instance(scen), result)
         if why:
             print_placements(console, result)
+        if drafted is not None:
+            from optimiser.outcomes.report import print_outcomes
 
+            print_outcomes(console, scen, drafted)
+
+    data = result.to_json()
+    if drafted is not None:
+        data["outcomes"] = {m: [o.to_json() for o in os] for m, os in drafted.items()}
     targets = Targets(json_to, output, html, update, source=scenario)
-    deliver(console, targets, show, result.to_json(), scen, result)
+    deliver(console, targets, show, data, scen, result)
+    if drafted is not None and output is not None:
+        from optimiser.outcomes.sheet import add_module_map
+
+        guarded(lambda: add_module_map(output, scen, drafted))
     raise typer.Exit(EXIT[result.status])
 
 
@@ -463,6 +483,118 @@ def match_cmd(
         title = f"Standards closest to {prog.title or programme.name}"
         print_match(_console(json_to), ranked[:show], title)
     write_json({"ranking": [m.to_json() for m in ranked]}, json_to)
+
+
+# --- design from scratch, learning outcomes, lint ------------------------------------
+def outcomes_of(scen: Scenario, mapping: dict[str, list[str]]) -> dict[str, Any]:
+    """Each module's outcomes for a mapping: its own, then drafts for uncarried KSBs."""
+    from optimiser.outcomes.draft import module_outcomes
+
+    return module_outcomes(Instance(scen), mapping)
+
+
+OutcomesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--outcomes", help="Show each module's learning outcomes (drafts where none carry a KSB)."
+    ),
+]
+
+
+@app.command("design")
+def design_cmd(
+    standard: Annotated[Path, typer.Argument(help="Standard file (YAML/JSON) or a scenario.")],
+    award: Annotated[
+        str,
+        typer.Option("--award", help="hnc (120 credits at level 4), hnd or foundation-degree."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the designed scenario (.yaml, .json, .xlsx)."),
+    ] = None,
+    sizes: Annotated[
+        str | None, typer.Option("--sizes", help="Module sizes in credits, e.g. 15,30 (default).")
+    ] = None,
+    methods: Annotated[
+        str | None,
+        typer.Option("--methods", help="Assessment methods allowed, e.g. exam,practical,project."),
+    ] = None,
+    methods_per_module: Annotated[
+        int, typer.Option("--methods-per-module", min=1, help="At most this many per module.")
+    ] = 2,
+    modules: Annotated[
+        int | None, typer.Option("--modules", min=1, help="Exactly this many modules in all.")
+    ] = None,
+    max_modules: Annotated[
+        int | None, typer.Option("--max-modules", min=1, help="At most this many modules.")
+    ] = None,
+    require: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--require", help="A required module LEVEL:CREDITS[:METHOD+METHOD], repeatable."
+        ),
+    ] = None,
+    outcomes: OutcomesOpt = False,
+    json_to: JsonOpt = None,
+    time_limit: TimeOpt = 60.0,
+    seed: SeedOpt = 0,
+) -> None:
+    """Design a programme from scratch: modules and mapping chosen together, as drafts."""
+    from optimiser.design import command as cmd
+    from optimiser.outcomes.draft import module_outcomes
+    from optimiser.outcomes.report import print_outcomes
+
+    std = guarded(lambda: cmd.read_design_standard(standard))
+    spec = guarded(
+        lambda: cmd.make_spec(
+            std,
+            award,
+            sizes=sizes,
+            methods=methods,
+            methods_per_module=methods_per_module,
+            modules=modules,
+            max_modules=max_modules,
+            require=require,
+        )
+    )
+    settings = SolverSettings(time_limit=time_limit, seed=seed, workers=1)
+    found, scen = cmd.run_design(spec, settings, Clock(time_limit))
+    console = _console(json_to)
+    if json_to != "-":
+        cmd.print_design(console, spec, found, scen)
+        if outcomes and scen is not None:
+            print_outcomes(console, scen, module_outcomes(Instance(scen), scen.mapping or {}))
+    write_json(cmd.design_data(spec, found, scen), json_to)
+    if output is not None and scen is not None:
+        target = output
+        guarded(lambda: cmd.write_design(scen, target))
+        if json_to != "-":
+            console.print(f"Designed scenario written to {output} (drafts: edit before use)")
+    raise typer.Exit(EXIT[found.status])
+
+
+@app.command("lint")
+def lint_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario whose modules list `outcomes`.")],
+    max_ksbs: Annotated[
+        int, typer.Option("--max-ksbs", min=1, help="Most KSBs one outcome may carry.")
+    ] = 10,
+    json_to: JsonOpt = None,
+) -> None:
+    """Check the modules' learning outcomes: verbs, level, KSBs carried and evidenced."""
+    from optimiser.outcomes.lint import lint
+    from optimiser.outcomes.report import print_lint
+
+    scen = guarded(lambda: load_scenario(scenario))
+    problems = lint(scen, max_ksbs)
+    count = sum(len(m.outcomes or []) for m in scen.programme.modules)
+    if json_to != "-":
+        print_lint(_console(json_to), problems, count)
+    write_json(
+        {"ok": not problems, "outcomes": count, "problems": [p.to_json() for p in problems]},
+        json_to,
+    )
+    raise typer.Exit(1 if problems else 0)
 
 
 def main() -> None:

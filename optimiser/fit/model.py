@@ -238,7 +238,7 @@ class FitMatrix:
 
 def _module_parts(module: Module) -> list[str]:
     parts = [module.title or "", module.description or ""]
-    parts += list(module.outcomes or [])
+    parts += module.outcome_texts()
     parts += list(module.themes or [])
     return [p for p in parts if p.strip()]
 
@@ -462,7 +462,7 @@ def scenario_fit(
 def _outcome_reason(module: Module, kterms: set[str], p: FitParams) -> list[str]:
     """The learning outcome sharing the most words with the KSB, if any does."""
     best: tuple[int, str] | None = None
-    for outcome in module.outcomes or []:
+    for outcome in module.outcome_texts():
         shared = len(kterms & set(_phrase(outcome, p.prefix)))
         if shared and (best is None or shared > best[0]):
             best = (shared, outcome)

@@ -1,0 +1,1 @@
+"""Design from scratch: module slots and the mapping chosen together."""
