@@ -17,23 +17,33 @@ own and no weight decides how much fit a better balance may buy):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from optimiser.builder import Builder, LinExpr
+from optimiser.instance import Instance
 
 ENTRY_COST = 110  # cost of an entry with fit 0; fit f costs ENTRY_COST - f
 
 Fit = dict[tuple[int, int], int]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Criterion:
     """One stage of the objective: its name, the expression minimised, and how the value
-    is shown to people (divided by `scale`)."""
+    is shown to people (divided by `scale`). A criterion with `make` builds its variables
+    only when its stage comes: they would weigh on every stage before it."""
 
     name: str
-    expr: LinExpr
+    expr: LinExpr | None
     scale: int = 1
+    make: Callable[[], LinExpr] | None = None
+
+    def ready(self) -> LinExpr:
+        if self.expr is None:
+            assert self.make is not None
+            self.expr = self.make()
+        return self.expr
 
 
 @dataclass
@@ -72,9 +82,8 @@ def add_quality(b: Builder, fit: Fit | None = None) -> Quality:
             "balance", sum(dev for _, dev, _ in terms), scale=sum(m.credits for m in inst.modules)
         ),
     ]
-    spread = _duty_spread(b)
-    if spread is not None:
-        criteria.append(Criterion("cohesion", spread))
+    if any(len(members) > 1 for _, members in inst.duties):
+        criteria.append(Criterion("cohesion", None, make=lambda: _duty_spread(b)))
     return Quality(criteria, fit_points, b.entries(), terms)
 
 
@@ -93,8 +102,30 @@ def _imbalance(b: Builder) -> list[tuple[LinExpr, LinExpr, int]]:
     return terms
 
 
-def _duty_spread(b: Builder) -> LinExpr | None:
-    """Σ over duties of the modules each duty touches, or None without duties.
+def duty_spread(inst: Instance, pairs: set[tuple[int, int]]) -> int:
+    """The cohesion figure of a mapping: (duty, module) pairs holding a KSB of the duty."""
+    return sum(
+        len({j for k, j in pairs if k in set(members)})
+        for _, members in inst.duties
+        if len(members) > 1
+    )
+
+
+def imbalance(inst: Instance, pairs: set[tuple[int, int]]) -> float:
+    """The balance figure of a mapping, in KSBs: Σ_M |load_M − credits_M × entries / C|."""
+    total = sum(m.credits for m in inst.modules)
+    loads = [0] * len(inst.modules)
+    for _, j in pairs:
+        loads[j] += 1
+    gaps = (
+        abs(load * total - m.credits * len(pairs))
+        for load, m in zip(loads, inst.modules, strict=True)
+    )
+    return round(sum(gaps) / total, 2)
+
+
+def _duty_spread(b: Builder) -> LinExpr:
+    """Σ over duties of the modules each duty touches.
 
     `touched[d, M]` is pushed down by the minimisation, so only its lower bounds are
     needed: one per KSB of the duty, and one aggregate row (the duty's KSBs in M are at
@@ -113,4 +144,4 @@ def _duty_spread(b: Builder) -> LinExpr | None:
             room = min(len(members), inst.capacity[j])
             b.model.add(sum(b.x[k][j] for k in members) <= room * touched)
             terms.append(touched)
-    return sum(terms) if terms else None
+    return sum(terms)

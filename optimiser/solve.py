@@ -20,10 +20,20 @@ from ortools.sat.python import cp_model
 
 from models import Scenario
 from optimiser.builder import Builder, LinExpr
+from optimiser.check import check_pairs
 from optimiser.fit import FitMatrix, scenario_fit
+from optimiser.greedy import first_mapping
 from optimiser.instance import Instance
 from optimiser.model import build
-from optimiser.objective import Criterion, Fit, add_quality, tighten_balance
+from optimiser.objective import (
+    Criterion,
+    Fit,
+    Quality,
+    add_quality,
+    duty_spread,
+    imbalance,
+    tighten_balance,
+)
 from optimiser.result import Changes, Result, Shortage, SolveStatus
 from optimiser.rules import spiral
 from optimiser.settings import Call, Clock, Effort, SolverSettings, run
@@ -36,9 +46,10 @@ WEIGHTS = {"changes": 4, "fit": 4, "balance": 2, "cohesion": 1}
 #: Cohesion only breaks near-ties and can be slow to prove: at most this share of the
 #: effort, its gap reported where it is not proved.
 COHESION_SHARE = 0.25
-#: From this many KSB-module cells on, a quick first mapping (no LP) starts the search.
+#: From this many KSB-module cells on, a mapping built by hand starts the search, and
+#: interchangeable modules are not ordered.
 FIRST_PASS_CELLS = 6_000
-FIRST_PASS_EFFORT = 2.0
+COMPLETE_EFFORT = 1.0
 
 Progress = Callable[[str, float, float, float], None]
 """progress(stage, best objective, bound, seconds) — called while a solve runs."""
@@ -150,27 +161,22 @@ def solve(
 
     effort = Effort(settings.search_effort)
     hint: list[int] | None = None
+    start: set[tuple[int, int]] | None = None
     if len(inst.ksbs) * len(inst.modules) >= FIRST_PASS_CELLS:
-        first = run(
-            b.model,
-            settings,
-            clock,
-            effort.left(FIRST_PASS_EFFORT),
-            spent=effort,
-            profile="first",
-        )
-        if first.code == cp_model.INFEASIBLE:
-            return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
-        if first.found:
-            hint = list(first.solver.response_proto.solution)
+        # at scale, start from a mapping built by hand (fewest changes: the baseline),
+        # completed by the solver into a value for every variable: a partial hint is only
+        # a preference the LP-guided search soon leaves
+        start = base_pairs if base_pairs is not None else first_mapping(inst, fit)
+        hint = _complete(b, start, quality, settings, clock, effort)
 
     stages: list[Stage] = []
     last: Call | None = None
     for i, crit in enumerate(criteria):
-        b.model.clear_hints()
         if hint is not None:
-            _hint(b, hint)
-        b.model.minimize(crit.expr)
+            b.model.clear_hints()
+            _hint(b, hint, quality)
+        expr = crit.ready()
+        b.model.minimize(expr)
         rest = sum(WEIGHTS[c.name] for c in criteria[i:])
         share = effort.left() * WEIGHTS[crit.name] / rest
         if crit.name == "cohesion":
@@ -180,14 +186,12 @@ def solve(
         if call.code == cp_model.INFEASIBLE:
             return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
         if not call.found:
-            if last is None:
-                return _unsolved(inst, SolveStatus.UNKNOWN, settings, clock, None)
-            break  # keep what the stages before found
+            break  # keep what the stages before found, or the mapping built by hand
         solver = call.solver
         value = round(solver.objective_value)
         bound = round(solver.best_objective_bound)
         stages.append(Stage(crit.name, value, bound, call.proved, solver.deterministic_time))
-        b.model.add(crit.expr <= value)
+        b.model.add(expr <= value)
         if crit.name == "fit":
             # fit and entries are one criterion: the entries of the best fit stay fixed,
             # which lets the balance stage see its true least value
@@ -198,20 +202,23 @@ def solve(
         last = call
         if call.cut:
             break  # the wall clock is spent: no time for the stages after this one
-    assert last is not None
+    if last is not None:
+        solver = last.solver
+        pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    elif start is not None and start != base_pairs and check_pairs(inst, start).ok:
+        pairs = start  # no stage found a mapping in its effort: the one built by hand holds
+    else:
+        return _unsolved(inst, SolveStatus.UNKNOWN, settings, clock, None)
     proved = len(stages) == len(criteria) and all(s.proved for s in stages)
     status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
 
-    solver = last.solver
-    pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
     objective: dict[str, float] = {}
     if base_pairs is not None:
         objective["changes"] = len(pairs ^ base_pairs)
-    objective["fit"] = round(int(solver.value(quality.fit_points)) / 100, 2)
-    figures = {c.name: int(solver.value(c.expr)) / c.scale for c in quality.criteria}
-    objective["duty_spread"] = int(figures.get("cohesion", 0))
-    objective["imbalance"] = round(figures["balance"], 2)
-    objective["entries"] = int(solver.value(quality.entries))
+    objective["fit"] = round(sum(fit.get(p, 0) for p in pairs) / 100, 2)
+    objective["duty_spread"] = duty_spread(inst, pairs)
+    objective["imbalance"] = imbalance(inst, pairs)
+    objective["entries"] = len(pairs)
     result = Result(
         status=status,
         mapping=inst.mapping_of(pairs),
@@ -220,6 +227,8 @@ def solve(
         shortage_checked=True,
         solver=_figures(settings, clock, effort, stages, [c.name for c in criteria]),
     )
+    if last is None:
+        result.solver["first_mapping_only"] = True
     if base_pairs is not None:
         result.changes = diff_pairs(inst, base_pairs, pairs)
     if matrix is not None:
@@ -289,10 +298,52 @@ def diff_pairs(
     return Changes(added=codes(after - before), removed=codes(before - after))
 
 
-def _hint(b: Builder, values: list[int]) -> None:
-    """Hint every variable the model had when `values` was found (later ones are left)."""
+def _complete(
+    b: Builder,
+    pairs: set[tuple[int, int]],
+    quality: Quality,
+    settings: SolverSettings,
+    clock: Clock,
+    effort: Effort,
+) -> list[int] | None:
+    """Every variable's value for a given mapping (x fixed in the model's domains, the
+    objective's own variables at their least), or None where the mapping breaks a rule."""
+    variables = b.model.proto.variables
+    inst = b.inst
+    b.model.minimize(sum(c.ready() for c in quality.criteria if c.make is None))
+    try:
+        for k in inst.K:
+            for j in inst.M:
+                value = int((k, j) in pairs)
+                domain = variables[b.x[k][j].index].domain
+                domain[0], domain[1] = value, value
+        call = run(b.model, settings, clock, effort.left(COMPLETE_EFFORT), spent=effort)
+    finally:
+        for k in inst.K:
+            for j in inst.M:
+                domain = variables[b.x[k][j].index].domain
+                domain[0], domain[1] = 0, 1
+        b.model.clear_objective()
+    return list(call.solver.response_proto.solution) if call.found else None
+
+
+def _hint(b: Builder, values: list[int], quality: Quality) -> None:
+    """Hint every variable the model had when `values` was found (later ones are left).
+
+    A stage's solution gives variables outside its objective whatever value presolve
+    left them (the imbalance of each module, say, far above its least): those are set
+    to their least for the mapping, so the next stage starts from the mapping's true
+    value of its own criterion.
+    """
     model = b.model
-    for i, v in enumerate(values):
+    inst = b.inst
+    hint = dict(enumerate(values))
+    loads = [sum(hint[b.x[k][j].index] for k in inst.K) for j in inst.M]
+    entries = sum(loads)
+    total = sum(m.credits for m in inst.modules)
+    for (_, dev, credits), load in zip(quality.balance_terms, loads, strict=True):
+        hint[dev.index] = abs(load * total - credits * entries)
+    for i, v in hint.items():
         model.add_hint(model.get_int_var_from_proto_index(i), v)
 
 
