@@ -41,6 +41,8 @@ class Repair:
     new_methods: tuple[str, ...] = ()
     #: the number of groups dropped is proved the fewest possible
     smallest: bool = True
+    #: module code -> the KSBs this repair places there once it has the new method
+    placed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"drop": list(self.drop), "suggestion": self.suggestion}
