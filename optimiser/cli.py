@@ -356,7 +356,7 @@ def impact_cmd(
 ) -> None:
     """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
     refuse_overwrite(update, before, after)
-    from optimiser.impact import impact
+    from optimiser.impact import explain_impact, impact
     from optimiser.report.terminal import print_impact
 
     scen_b = guarded(lambda: load_scenario(before))
@@ -365,8 +365,7 @@ def impact_cmd(
         if scen.mapping is None:
             fail(InputError(str(path), "mapping", "impact needs a mapping"))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
-    result = impact(scen_b, scen_a, settings)
-    explain_result(result.repair, scen_a, settings)
+    result = explain_impact(impact(scen_b, scen_a, settings), scen_a, settings)
     console = _console(json_to)
     show = partial(print_impact, console, result)
     targets = Targets(json_to, output, html, update, source=after)

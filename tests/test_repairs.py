@@ -5,9 +5,13 @@ independent checker, never by the explainer's own model."""
 
 from __future__ import annotations
 
-from conftest import SCENARIOS, solve_fast
+from typing import Any
+
+from conftest import FAST, SCENARIOS, make, module, solve_fast
 from independent import holds
 
+from models import Lock, Scenario
+from optimiser.impact import explain_impact, impact
 from optimiser.instance import Instance
 from optimiser.io.load import load_scenario
 from optimiser.solve import fit_of
@@ -30,8 +34,8 @@ def test_new_methods_go_to_the_modules_whose_content_teaches_the_ksbs() -> None:
     taken: set[str] = set()
     for repair in method_repairs:
         assert set(repair.placed) == set(repair.new_methods)
-        for module, ksbs in repair.placed.items():
-            assert f"add a practical assessment to {module}" in repair.suggestion
+        for gaining, ksbs in repair.placed.items():
+            assert f"add a practical assessment to {gaining}" in repair.suggestion
             for code in ksbs:
                 k = inst.k_index[code]
                 open_ = [
@@ -40,7 +44,7 @@ def test_new_methods_go_to_the_modules_whose_content_teaches_the_ksbs() -> None:
                     if not inst.assessable[k][j] and m.code not in taken
                 ]
                 best = max(open_, key=lambda m: fit.score(code, m))
-                assert module == best, (code, module, best)
+                assert gaining == best, (code, gaining, best)
         # the independent checker: with the methods added, the programme has a mapping
         trial = scenario.model_copy(deep=True)
         for m in trial.programme.modules:
@@ -49,3 +53,104 @@ def test_new_methods_go_to_the_modules_whose_content_teaches_the_ksbs() -> None:
         assert holds(trial)
         assert not holds(scenario)
         taken |= set(repair.new_methods)
+
+
+# --- impact: undo first -------------------------------------------------------------------
+
+
+def _programme(dcm404: list[str], with_m2: bool = True) -> Scenario:
+    """S1 can only be evidenced by a simulation, which only DCM404 has; K1 sits in M2."""
+    modules = [
+        module("DCM401", assessments=["exam", "written"]),
+        module("DCM404", assessments=dcm404),
+    ]
+    if with_m2:
+        modules.append(module("M2", assessments=["exam"]))
+    mapping = {"DCM401": ["K2"], "DCM404": ["S1", "B1"]}
+    if with_m2:
+        mapping["M2"] = ["K1"]
+    ksbs: list[str | dict[str, Any]] = [
+        "K1",
+        "K2",
+        {"code": "S1", "assessable_by": ["simulation"]},
+        "B1",
+    ]
+    return make(ksbs, modules, {"min_ksbs_per_module": 0}, mapping=mapping)
+
+
+def test_impact_says_keep_the_removed_method_first_where_nothing_else_maps() -> None:
+    """Taking the simulation out of DCM404 leaves S1 nowhere to be evidenced: the first
+    change the explanation names is to keep the simulation there, then the alternatives;
+    the independent checker agrees that the changed programme has no mapping and the
+    undone one has."""
+    before = _programme(["simulation", "portfolio"])
+    after = _programme(["portfolio"])
+    result = explain_impact(impact(before, after, FAST), after, FAST)
+    assert result.repair.status == "infeasible"
+    assert not holds(after)
+    first = result.advice[0]
+    assert first.undo == ("DCM404", ("simulation",))
+    assert first.suggestion.startswith("keep the simulation in DCM404")
+    assert result.repair.advice[0] is first
+    lines = result.repair.explanation or []
+    assert lines[1] == f"The change to make: undo it, {first.suggestion}."
+    assert any(line.startswith("The fewest rules to change") for line in lines[2:])
+    undone = after.model_copy(deep=True)
+    undone.programme.modules[1].assessments = ["portfolio", "simulation"]
+    assert holds(undone)
+    assert result.to_json()["advice"][0]["undo"] == {
+        "module": "DCM404",
+        "keep_methods": ["simulation"],
+    }
+
+
+def test_impact_says_keep_the_removed_module() -> None:
+    """Removing M2 leaves K1 in no module: keep M2 comes first, and it holds."""
+    before = _programme(["simulation", "portfolio"])
+    after = _programme(["simulation", "portfolio"], with_m2=False)
+    result = explain_impact(impact(before, after, FAST), after, FAST)
+    assert "coverage:K1" in result.new_violations
+    assert result.advice and result.advice[0].undo == ("M2", ())
+    assert result.advice[0].suggestion == "keep module M2, which holds K1"
+    assert any(r.startswith("To undo it: keep module M2") for r in result.reasons)
+    assert holds(before) and holds(after)  # the re-mapping is the alternative
+
+
+def test_impact_without_a_removal_gives_no_undo() -> None:
+    """A method added, nothing removed: no undo advice."""
+    before = _programme(["simulation"])
+    after = _programme(["simulation", "portfolio"])
+    assert impact(before, after, FAST).advice == []
+
+
+def test_shipped_major_change_says_keep_the_observation() -> None:
+    """The shipped FdA change (ECP406 assessed by written work only): one of the three
+    removed methods is enough to put back, and it evidences what ECP406 holds."""
+    before = load_scenario(SCENARIOS / "fdsc-early-years-validated.yaml")
+    after = load_scenario(SCENARIOS / "fdsc-early-years-major-change.yaml")
+    result = impact(before, after, FAST)
+    (first,) = result.advice
+    where, kept = first.undo or ("", ())
+    assert where == "ECP406" and len(kept) == 1
+    undone = after.model_copy(deep=True)
+    for m in undone.programme.modules:
+        if m.code == "ECP406":
+            m.assessments = [*m.assessments, *kept]
+    ecp406 = (after.mapping or {})["ECP406"]
+    assert "S1" in ecp406 and "B4" in ecp406 and "B4" in first.suggestion
+
+    def pin(scenario: Scenario) -> Scenario:
+        locks = [
+            Lock(ksb=k.code, module=m.code, mapped=k.code in (after.mapping or {})[m.code])
+            for k in after.standard.ksbs
+            for m in after.programme.modules
+        ]
+        return scenario.model_copy(update={"locks": locks})
+
+    # the independent checker: the changed mapping's evidence fails in ECP406 as changed
+    # and holds once the kept method is back
+    groups = {f"assessability:{k}" for k in ecp406} | {
+        f"lock:{k.code}@{m.code}" for k in after.standard.ksbs for m in after.programme.modules
+    }
+    assert not holds(pin(after), groups)
+    assert holds(pin(undone), groups)
