@@ -162,9 +162,15 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
     )
 
 
-def explain_impact(result: Impact, after: Scenario, settings: SolverSettings) -> Impact:
-    """Explain the changed programme where it has no mapping, the undo advice first."""
-    explain_result(result.repair, after, settings)
+def explain_impact(
+    result: Impact,
+    after: Scenario,
+    settings: SolverSettings,
+    vocabulary: dict[str, str] | None = None,
+) -> Impact:
+    """Explain the changed programme where it has no mapping, the undo advice first;
+    settings named in `vocabulary` (`optimiser.explain.vocabulary.for_input`)."""
+    explain_result(result.repair, after, settings, vocabulary=vocabulary)
     lead_with_undo(result.repair, result.advice)
     return result
 

@@ -5,17 +5,23 @@ independent checker, never by the explainer's own model."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from conftest import FAST, SCENARIOS, make, module, solve_fast
 from independent import holds
+from typer.testing import CliRunner
 
 from models import Lock, Scenario
+from optimiser.cli import app
+from optimiser.explain.vocabulary import WORKBOOK, for_input, words
 from optimiser.impact import explain_impact, impact
 from optimiser.instance import Instance
 from optimiser.io.load import load_scenario
 from optimiser.solve import fit_of
 
+RUNNER = CliRunner()
 INFEASIBLE = SCENARIOS / "hnc-cyber-security-infeasible.yaml"
 
 
@@ -154,3 +160,40 @@ def test_shipped_major_change_says_keep_the_observation() -> None:
     }
     assert not holds(pin(after), groups)
     assert holds(pin(undone), groups)
+
+
+# --- the names the user typed -----------------------------------------------------------
+
+
+def test_suggestions_name_the_setting_as_the_input_spells_it(tmp_path: Path) -> None:
+    """The shipped online HNC from YAML says max_ksbs; the same scenario as a workbook says
+    the Modules sheet's "Max KSBs" column, in the explanation, repairs and advice alike;
+    the conflict's group ids keep their contract spelling."""
+    book = tmp_path / "online.xlsx"
+    assert RUNNER.invoke(app, ["convert", str(INFEASIBLE), str(book)]).exit_code == 0
+    said = {}
+    for path in (INFEASIBLE, book):
+        out = RUNNER.invoke(app, ["solve", str(path), "--json", "-"])
+        assert out.exit_code == 1
+        said[path.suffix] = json.loads(out.stdout)
+    yaml_, xlsx = said[".yaml"], said[".xlsx"]
+    assert xlsx["conflict"] == yaml_["conflict"]
+
+    def texts(data: dict[str, Any]) -> str:
+        return " ".join(
+            data["explanation"]
+            + [r["suggestion"] for r in data["repairs"]]
+            + [a["suggestion"] for a in data["advice"]]
+        )
+
+    assert "set max_ksbs: 10" in texts(yaml_) and "Max KSBs" not in texts(yaml_)
+    assert "set Max KSBs: 10" in texts(xlsx) and "max_ksbs" not in texts(xlsx)
+    assert texts(xlsx).replace("Max KSBs", "max_ksbs") == texts(yaml_)
+    # the unchanged rule keys are the Rules sheet's own names
+    assert "capacity_per_credit" in texts(xlsx)
+
+
+def test_vocabulary_rewrites_whole_words_only() -> None:
+    assert words("set max_ksbs: 3", WORKBOOK) == "set Max KSBs: 3"
+    assert words("my_max_ksbs and max_ksbs_x", WORKBOOK) == "my_max_ksbs and max_ksbs_x"
+    assert for_input(Path("a.XLSX")) is WORKBOOK and for_input(Path("a.yaml")) == {}
