@@ -197,3 +197,56 @@ def test_vocabulary_rewrites_whole_words_only() -> None:
     assert words("set max_ksbs: 3", WORKBOOK) == "set Max KSBs: 3"
     assert words("my_max_ksbs and max_ksbs_x", WORKBOOK) == "my_max_ksbs and max_ksbs_x"
     assert for_input(Path("a.XLSX")) is WORKBOOK and for_input(Path("a.yaml")) == {}
+
+
+# --- a shortage of room: advice in numbers ------------------------------------------------
+
+
+def _with_advice(scenario: Scenario, tip: Any) -> Scenario:
+    trial = scenario.model_copy(deep=True)
+    for m in trial.programme.modules:
+        if m.code in tip.raises:
+            m.max_ksbs = tip.raises[m.code][1]
+    if tip.rule is not None:
+        key, _, value = tip.rule
+        setattr(trial.rules, key, value)
+    return trial
+
+
+def test_room_advice_is_the_smallest_spread_and_holds() -> None:
+    """Twelve KSBs, four modules with room for 2 each: 4 short. The advice spreads the
+    raise (one more each), says it as one line, and the independent checker agrees that
+    it and the rule-level alternative each repair the programme, and that one less
+    would not."""
+    ksbs: list[str | dict[str, Any]] = [f"K{i}" for i in range(1, 13)]
+    mods: list[str | dict[str, Any]] = [
+        module(f"M{j}", assessments=["exam"], credits=15) for j in range(1, 5)
+    ]
+    scenario = make(ksbs, mods, {"capacity_per_credit": 0.14})
+    assert not holds(scenario)
+    result = solve_fast(scenario)
+    spread, rule = result.advice
+    assert spread.raises == {f"M{j}": (2, 3) for j in range(1, 5)}
+    assert spread.suggestion.startswith(
+        "give M1, M2, M3 and M4 room for 1 more KSB each (M1 2 to 3,"
+    )
+    assert result.explanation and result.explanation[1].startswith("The change to make: give")
+    assert holds(_with_advice(scenario, spread))
+    less = scenario.model_copy(deep=True)
+    less.programme.modules[0].max_ksbs = 2
+    for m in less.programme.modules[1:]:
+        m.max_ksbs = 3
+    assert not holds(less)
+    assert rule.rule == ("capacity_per_credit", 0.14, 0.2)
+    assert holds(_with_advice(scenario, rule))
+    assert not holds(_with_advice(scenario, type(rule)("", rule=("capacity_per_credit", 0, 0.19))))
+
+
+def test_one_module_short_is_said_as_its_room() -> None:
+    """The shipped online HNC: CYB404 alone can take its skills; the advice is its room."""
+    scenario = load_scenario(INFEASIBLE)
+    result = solve_fast(scenario)
+    first = result.advice[0]
+    assert first.suggestion == "raise CYB404's room from 7 to 10 (set max_ksbs: 10)"
+    assert holds(_with_advice(scenario, first))
+    assert holds(_with_advice(scenario, result.advice[1]))

@@ -109,16 +109,20 @@ def advice(inst: Instance, found: Shortage, ctx: Context) -> list[Advice]:
 
 
 def _raise_words(raises: dict[str, tuple[int, int]]) -> str:
-    by = {m: b - a for m, (a, b) in raises.items()}
-    if len(set(by.values())) == 1:
-        step = next(iter(by.values()))
-        rooms = ", ".join(f"{m} {a} to {b}" for m, (a, b) in raises.items())
-        return (
-            f"give {codes(list(raises))} room for {plural(step, 'more KSB')} each ({rooms}; "
-            "set max_ksbs)"
-        )
-    rooms = ", ".join(f"{m} from {a} to {b}" for m, (a, b) in raises.items())
-    return f"raise the room of {rooms} (set max_ksbs)"
+    """One module: "raise its room from 7 to 10"; several: grouped by how much each gains."""
+    if len(raises) == 1:
+        ((m, (a, b)),) = raises.items()
+        return f"raise {m}'s room from {a} to {b} (set max_ksbs: {b})"
+    by: dict[int, list[str]] = {}
+    for m, (a, b) in raises.items():
+        by.setdefault(b - a, []).append(m)
+    parts = [
+        f"{codes(ms)} room for {plural(step, 'more KSB')}{' each' if len(ms) > 1 else ''}"
+        for step, ms in sorted(by.items(), reverse=True)
+    ]
+    rooms = ", ".join(f"{m} {a} to {b}" for m, (a, b) in raises.items())
+    detail = f"{rooms}; " if len(raises) <= 4 else ""
+    return f"give {' and '.join(parts)} ({detail}set max_ksbs)"
 
 
 def _rule_change(inst: Instance, found: Shortage, ctx: Context) -> tuple[str, float, float] | None:
