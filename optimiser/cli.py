@@ -17,7 +17,7 @@ from rich.console import Console
 from models import Scenario
 from optimiser.check import check_mapping
 from optimiser.errors import InputError, InputWarning
-from optimiser.explain import explain_result
+from optimiser.explain import explain_result, for_input
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.report.terminal import print_check, print_placements, print_result
@@ -223,7 +223,7 @@ def solve_cmd(
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     clock = Clock(time_limit)
     result = solve(scen, settings=settings, progress=_progress(console), clock=clock)
-    explain_result(result, scen, settings, clock)
+    explain_result(result, scen, settings, clock, for_input(scenario))
 
     drafted = outcomes_of(scen, result.mapping) if outcomes and result.solved else None
 
@@ -305,7 +305,9 @@ def report_cmd(
         settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
         clock = Clock(time_limit)
         proposal = solve(scen, settings=settings, clock=clock)
-        subject = Subject(explain_result(proposal, scen, settings, clock))
+        subject = Subject(
+            explain_result(proposal, scen, settings, clock, for_input(scenario_path))
+        )
     fit = fit_of(inst)
     guarded(lambda: write_html_report(inst, subject.result, output, fit, subject.checked))
     Console(highlight=False).print(f"Report written to {output}")
@@ -334,7 +336,7 @@ def revise_cmd(
     new = guarded(lambda: load_standard(standard))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     rev = guarded(lambda: revise(scen, new, settings, source=scenario))
-    explain_result(rev.result, rev.scenario, settings)
+    explain_result(rev.result, rev.scenario, settings, vocabulary=for_input(scenario))
     console = _console(json_to)
     show = partial(print_revision, console, rev)
     targets = Targets(json_to, output, html, update, source=scenario, keep_source=False)
@@ -356,7 +358,7 @@ def impact_cmd(
 ) -> None:
     """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
     refuse_overwrite(update, before, after)
-    from optimiser.impact import impact
+    from optimiser.impact import explain_impact, impact
     from optimiser.report.terminal import print_impact
 
     scen_b = guarded(lambda: load_scenario(before))
@@ -365,8 +367,7 @@ def impact_cmd(
         if scen.mapping is None:
             fail(InputError(str(path), "mapping", "impact needs a mapping"))
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
-    result = impact(scen_b, scen_a, settings)
-    explain_result(result.repair, scen_a, settings)
+    result = explain_impact(impact(scen_b, scen_a, settings), scen_a, settings, for_input(after))
     console = _console(json_to)
     show = partial(print_impact, console, result)
     targets = Targets(json_to, output, html, update, source=after)
@@ -448,16 +449,6 @@ def fit_cmd(
     write_json(table, json_to)
 
 
-def _levels(value: str | None) -> list[int] | None:
-    if value is None:
-        return None
-    try:
-        levels = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
-        raise typer.BadParameter(f"levels are whole numbers such as 4,5 (got {value!r})") from None
-    return levels or None
-
-
 @app.command("match")
 def match_cmd(
     programme: Annotated[Path, typer.Argument(help="Scenario or workbook with the modules.")],
@@ -473,9 +464,10 @@ def match_cmd(
     """Rank occupational standards by how well the programme's modules could cover them."""
     from optimiser.io.standards import read_programme, read_standards
     from optimiser.match import match
+    from optimiser.options import parse_levels
     from optimiser.report.terminal import print_match
 
-    levels = _levels(level)
+    levels = parse_levels(level)
     prog, rules = guarded(lambda: read_programme(programme))
     found = guarded(lambda: read_standards(standards))
     ranked = match(prog, rules, found, levels=levels)

@@ -7,15 +7,17 @@ methods; **minor** where anything else differs; **none** where nothing does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from models import Scenario
 from optimiser.check import CheckResult, check_mapping
 from optimiser.diff import word_diff
+from optimiser.explain import explain_result
+from optimiser.explain.undo import lead_with_undo, undo_advice
 from optimiser.instance import Instance
-from optimiser.result import Result
+from optimiser.result import Advice, Result
 from optimiser.solve import SolverSettings, solve
 
 MAJOR_FIELDS = ("level", "credits", "assessments")
@@ -40,6 +42,8 @@ class Impact:
     repair: Result
     before_check: CheckResult
     after_check: CheckResult
+    #: undo first: keep a removed method or module that caused a new violation
+    advice: list[Advice] = field(default_factory=list)
 
     @property
     def major(self) -> bool:
@@ -54,6 +58,7 @@ class Impact:
             "module_changes": self.module_changes,
             "reasons": self.reasons,
             "ksbs": self.ksbs,
+            "advice": [a.to_json() for a in self.advice],
             "repair": self.repair.to_json(),
         }
 
@@ -138,6 +143,10 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
         classification = Classification.NONE
         reasons.append("The two scenarios are the same.")
     repair = solve(after, baseline=after.mapping, settings=settings)
+    undo = undo_advice(before, after, new_violations, settings or SolverSettings())
+    if undo:
+        ways = "; or ".join(a.suggestion for a in undo)
+        reasons.append(f"To undo it: {ways}; or make the re-mapping below.")
     return Impact(
         classification,
         new_violations,
@@ -149,7 +158,21 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
         repair,
         check_b,
         check_a,
+        undo,
     )
+
+
+def explain_impact(
+    result: Impact,
+    after: Scenario,
+    settings: SolverSettings,
+    vocabulary: dict[str, str] | None = None,
+) -> Impact:
+    """Explain the changed programme where it has no mapping, the undo advice first;
+    settings named in `vocabulary` (`optimiser.explain.vocabulary.for_input`)."""
+    explain_result(result.repair, after, settings, vocabulary=vocabulary)
+    lead_with_undo(result.repair, result.advice)
+    return result
 
 
 def _change_words(change: dict[str, Any]) -> str:

@@ -41,6 +41,8 @@ class Repair:
     new_methods: tuple[str, ...] = ()
     #: the number of groups dropped is proved the fewest possible
     smallest: bool = True
+    #: module code -> the KSBs this repair places there once it has the new method
+    placed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"drop": list(self.drop), "suggestion": self.suggestion}
@@ -55,6 +57,9 @@ class Advice:
     raises: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: (rule key, value now, value after)
     rule: tuple[str, float, float] | None = None
+    #: (module code, methods to keep): undo a programme change's removal; no methods
+    #: means keep the module itself
+    undo: tuple[str, tuple[str, ...]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"suggestion": self.suggestion}
@@ -63,6 +68,9 @@ class Advice:
         if self.rule is not None:
             key, before, after = self.rule
             out["rule"] = {"key": key, "from": before, "to": after}
+        if self.undo is not None:
+            module, methods = self.undo
+            out["undo"] = {"module": module, "keep_methods": list(methods)}
         return out
 
 

@@ -259,7 +259,7 @@ def preference_outcomes(
             if locked.get((k, j)) is (not wanted):
                 why = f"a lock {'keeps it out' if wanted else 'puts it there'}"
             elif wanted and not inst.assessable[k][j]:
-                methods = ", ".join(module.assessments) or "none"
+                methods = ", ".join(m.replace("_", " ") for m in module.assessments) or "none"
                 why = (
                     f"{module.code}'s assessments ({methods}) cannot evidence "
                     f"{pref.ksb} ({inst.kind(k)})"

@@ -519,10 +519,10 @@ def test_unmet_preferences_say_why() -> None:
     exam_only = _preference_scenario([]).model_dump()
     exam_only["preferences"] = [{"ksb": "B1", "module": "M1"}]
     exam_only["standard"]["ksbs"].append({"code": "B1", "text": "Works safely"})
-    exam_only["programme"]["modules"][0]["assessments"] = ["exam"]
+    exam_only["programme"]["modules"][0]["assessments"] = ["exam", "case_study"]
     exam_only["rules"]["max_modules_per_ksb"]["behaviour"] = 1
     why = outcomes(exam_only)[("B1", "M1")]["why"]
-    assert why == "M1's assessments (exam) cannot evidence B1 (behaviour)"
+    assert why == "M1's assessments (exam, case study) cannot evidence B1 (behaviour)"
     met = solve_fast(_preference_scenario([{"ksb": "K2", "module": "M1"}]))
     assert met.extra["preferences"] == [
         {"ksb": "K2", "module": "M1", "preference": "prefer", "met": True}

@@ -14,9 +14,11 @@ import pytest
 from conftest import STANDARDS, solve_fast
 from independent import assert_irreducible, holds
 
-from models import Scenario, Standard
+from models import Lock, Scenario, Standard
 from optimiser.check import check_mapping
+from optimiser.frames import frame
 from optimiser.instance import Instance
+from optimiser.io.load import scenario_from_data
 from optimiser.io.normalised import read_normalised_standard
 from optimiser.model import build
 from optimiser.rules import capacity, coverage
@@ -203,3 +205,43 @@ def test_first_repair_is_smallest_under_short_time_limit(standards_dir: Path) ->
     ]
     assert single, "dropping one capacity group repairs this programme"
     assert len(result.repairs[0].drop) == 1, result.repairs[0].drop
+
+
+# --- the defaults on a programme a team would sketch ------------------------------------
+
+FRAMES = [(name, award) for name in FILES for award in ("hnc", "hnd")]
+
+
+def pinned(scenario: Scenario, mapping: dict[str, list[str]]) -> Scenario:
+    """The scenario with a lock on every cell: in where the mapping has it, out elsewhere."""
+    locks = [
+        {"ksb": k.code, "module": m.code, "mapped": k.code in mapping.get(m.code, [])}
+        for k in scenario.standard.ksbs
+        for m in scenario.programme.modules
+    ]
+    return scenario.model_copy(update={"locks": [Lock.model_validate(x) for x in locks]})
+
+
+@pytest.mark.parametrize(("name", "award"), FRAMES)
+def test_real_standard_solves_with_the_default_rules(
+    standards_dir: Path, name: str, award: str
+) -> None:
+    """Every level 4/5 standard, on a 120-credit HNC or a 240-credit two-level frame of
+    15/20/30-credit modules with mixed methods and module text from its duties, has a
+    mapping under the default rules (no capacity_per_credit: room scales with the
+    standard); the checker and the independent checker both accept it."""
+    standard = read_normalised_standard(standards_dir / name)
+    scenario = scenario_from_data(frame(standard, award, text=True), Path(f"{name}.yaml"))
+    assert scenario.rules.capacity_per_credit is None
+    credits = sum(m.credits for m in scenario.programme.modules)
+    assert credits == (120 if award == "hnc" else 240)
+    assert all(m.description for m in scenario.programme.modules)
+    result = solve_fast(scenario)
+    assert result.solved, (name, award, result.status, result.explanation)
+    inst = Instance(scenario)
+    assert check_mapping(inst, result.mapping).violations == []
+    assert holds(pinned(scenario, result.mapping))
+    # the pins bind: the same mapping without its first KSB breaks coverage
+    gone = scenario.standard.ksbs[0].code
+    short = {m: [k for k in ks if k != gone] for m, ks in result.mapping.items()}
+    assert not holds(pinned(scenario, short))

@@ -19,13 +19,14 @@ from optimiser.builder import Group
 from optimiser.explain.conflict import find_conflict
 from optimiser.explain.oracle import Context, Oracle
 from optimiser.explain.repairs import MAX_REPAIRS, advice, find_repairs, shortage_repairs
+from optimiser.explain.vocabulary import for_input, say
 from optimiser.explain.words import sentences
 from optimiser.instance import Instance
 from optimiser.result import Advice, Repair, Result, Shortage, SolveStatus
 from optimiser.settings import Clock, Effort, SolverSettings
 from optimiser.shortage import shortage
 
-__all__ = ["Explanation", "explain", "explain_result"]
+__all__ = ["Explanation", "explain", "explain_result", "for_input"]
 
 
 @dataclass
@@ -79,9 +80,14 @@ def _group_of(inst: Instance, gid: str, found: Shortage) -> Group:
 
 
 def explain_result(
-    result: Result, scenario: Scenario, settings: SolverSettings, clock: Clock | None = None
+    result: Result,
+    scenario: Scenario,
+    settings: SolverSettings,
+    clock: Clock | None = None,
+    vocabulary: dict[str, str] | None = None,
 ) -> Result:
-    """Fill an infeasible result's conflict, repairs and explanation (in place)."""
+    """Fill an infeasible result's conflict, repairs and explanation (in place), naming
+    settings in `vocabulary` (`optimiser.explain.vocabulary.for_input`; the keys by default)."""
     if result.status != SolveStatus.INFEASIBLE:
         return result
     found = result.shortage if result.shortage_checked else True
@@ -91,4 +97,4 @@ def explain_result(
     result.explanation = report.sentences
     result.conflict_irreducible = report.irreducible
     result.advice = report.advice
-    return result
+    return say(result, vocabulary or {})

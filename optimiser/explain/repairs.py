@@ -20,13 +20,21 @@ from ortools.sat.python import cp_model
 from models import Scenario
 from optimiser.builder import Builder, Group
 from optimiser.explain.oracle import Context, Oracle
+from optimiser.fit import FitMatrix
 from optimiser.instance import Instance, capacity_of
 from optimiser.model import build
 from optimiser.result import Advice, Repair, Shortage
 from optimiser.rules import BY_NAME, capacity
 from optimiser.rules.base import codes, plural
+from optimiser.solve import fit_of
 
 MAX_REPAIRS = 3
+#: A KSB placed where its module's text does not teach it costs up to this much more than
+#: where it does (fit 0–100, in steps of MISFIT_STEP); a module gaining a method costs
+#: NEW_METHOD. So a method goes to the modules whose content teaches the KSBs, and one
+#: module gains it rather than several unless the content says otherwise.
+MISFIT_STEP = 4
+NEW_METHOD = 10
 #: Alternatives to the first repair are a courtesy: each gets at most this much effort.
 ALTERNATIVE_EFFORT = 1.0
 #: The second stage (smallest amounts for the fewest groups) may stop early: any
@@ -101,16 +109,20 @@ def advice(inst: Instance, found: Shortage, ctx: Context) -> list[Advice]:
 
 
 def _raise_words(raises: dict[str, tuple[int, int]]) -> str:
-    by = {m: b - a for m, (a, b) in raises.items()}
-    if len(set(by.values())) == 1:
-        step = next(iter(by.values()))
-        rooms = ", ".join(f"{m} {a} to {b}" for m, (a, b) in raises.items())
-        return (
-            f"give {codes(list(raises))} room for {plural(step, 'more KSB')} each ({rooms}; "
-            "set max_ksbs)"
-        )
-    rooms = ", ".join(f"{m} from {a} to {b}" for m, (a, b) in raises.items())
-    return f"raise the room of {rooms} (set max_ksbs)"
+    """One module: "raise its room from 7 to 10"; several: grouped by how much each gains."""
+    if len(raises) == 1:
+        ((m, (a, b)),) = raises.items()
+        return f"raise {m}'s room from {a} to {b} (set max_ksbs: {b})"
+    by: dict[int, list[str]] = {}
+    for m, (a, b) in raises.items():
+        by.setdefault(b - a, []).append(m)
+    parts = [
+        f"{codes(ms)} room for {plural(step, 'more KSB')}{' each' if len(ms) > 1 else ''}"
+        for step, ms in sorted(by.items(), reverse=True)
+    ]
+    rooms = ", ".join(f"{m} {a} to {b}" for m, (a, b) in raises.items())
+    detail = f"{rooms}; " if len(raises) <= 4 else ""
+    return f"give {' and '.join(parts)} ({detail}set max_ksbs)"
 
 
 def _rule_change(inst: Instance, found: Shortage, ctx: Context) -> tuple[str, float, float] | None:
@@ -178,6 +190,7 @@ def find_repairs(
 ) -> list[Repair]:
     """Up to MAX_REPAIRS repairs, after `earlier` ones, each keeping a group of each."""
     repairs: list[Repair] = list(earlier or [])
+    fit = fit_of(inst)
     single = None
     if conflict and not repairs:
         single = single_repair(inst, conflict, oracle or Oracle(inst, ctx))
@@ -186,7 +199,7 @@ def find_repairs(
         forced = single if not repairs else None
         avoid = frozenset(m for r in repairs for m in r.new_methods)
         blocked = [r.drop for r in repairs]
-        repair = _next_repair(inst, ctx, blocked, cap, forced, conflict, avoid)
+        repair = _next_repair(inst, ctx, blocked, cap, forced, conflict, avoid, fit)
         if repair is None:
             break
         repairs.append(repair)
@@ -201,6 +214,7 @@ def _next_repair(
     single: str | None = None,
     conflict: list[str] | None = None,
     avoid: frozenset[str] = frozenset(),
+    fit: FitMatrix | None = None,
 ) -> Repair | None:
     """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
 
@@ -239,7 +253,7 @@ def _next_repair(
         for lit in lits.values():
             model.add_hint(lit, first.solver.boolean_value(lit))
     model.add(dropped <= fewest)
-    model.minimize(_amounts(b))
+    model.minimize(_amounts(b, fit))
     second = ctx.solve(model, min(cap, AMOUNT_EFFORT) if cap is not None else AMOUNT_EFFORT)
     if not second.found:
         return None
@@ -251,18 +265,21 @@ def _next_repair(
         gv = b.vars[g]
         slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
         items.append((b.groups[g], slack))
-    gaining = tuple(
-        sorted(
-            {
-                inst.modules[j].code
-                for g in drop
-                if b.groups[g].family == "assessability"
-                for j in b.groups[g].modules
-                if (b.groups[g].ksbs[0], j) in pairs
-            }
-        )
+    placed: dict[str, list[str]] = {}
+    for g in drop:
+        if b.groups[g].family == "assessability":
+            k = b.groups[g].ksbs[0]
+            for j in b.groups[g].modules:
+                if (k, j) in pairs:
+                    placed.setdefault(inst.modules[j].code, []).append(inst.ksbs[k].code)
+    gaining = tuple(sorted(placed))
+    return Repair(
+        drop,
+        suggestion(inst, items, pairs),
+        gaining,
+        proved,
+        {m: tuple(ks) for m, ks in sorted(placed.items())},
     )
-    return Repair(drop, suggestion(inst, items, pairs), gaining, proved)
 
 
 def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[int, int]]) -> str:
@@ -286,8 +303,18 @@ def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[
     return "; ".join(p.replace("{}", codes(same[p]), 1) if p in same else p for p in parts)
 
 
-def _amounts(b: Builder) -> object:
-    """Second-stage cost: slack amounts, placements without evidence, dropped coverage/locks."""
+def misfit(fit: FitMatrix | None, ksb: str, module: str) -> int:
+    """The cost of placing a KSB in a module that gains a method for it: 1, plus up to
+    100 / MISFIT_STEP where the module's own text does not teach the KSB."""
+    if fit is None:
+        return 1
+    return 1 + (100 - max(0, fit.coefficient(ksb, module))) // MISFIT_STEP
+
+
+def _amounts(b: Builder, fit: FitMatrix | None = None) -> object:
+    """Second-stage cost: slack amounts, placements without evidence (weighted by how
+    little the module's content teaches the KSB), dropped coverage/locks."""
+    inst = b.inst
     terms = []
     unevidenced: dict[int, list[object]] = {}
     for g, gv in b.vars.items():
@@ -298,7 +325,10 @@ def _amounts(b: Builder) -> object:
             terms.append(100 * (1 - gv.lit))  # prefer changing numbers to leaving gaps
         if group.family == "assessability":
             (k,) = group.ksbs
-            terms.extend(b.x[k][j] for j in group.modules)
+            code = inst.ksbs[k].code
+            terms.extend(
+                misfit(fit, code, inst.modules[j].code) * b.x[k][j] for j in group.modules
+            )
             for j in group.modules:
                 unevidenced.setdefault(j, []).append(b.x[k][j])
     # a new assessment method in one module beats one in each of several modules
@@ -306,5 +336,5 @@ def _amounts(b: Builder) -> object:
         needs = b.model.new_bool_var(f"needs_method[{b.inst.modules[j].code}]")
         for x in xs:
             b.model.add(needs >= x)
-        terms.append(10 * needs)
+        terms.append(NEW_METHOD * needs)
     return sum(terms)
