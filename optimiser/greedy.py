@@ -2,9 +2,10 @@
 
 Each KSB, those with the fewest possible places first, goes to the module of each
 coverage scope that can evidence it, has room and is furthest below its share of the
-KSBs by credits (the best content fit first, where modules carry text); locks are kept; modules under their minimum load take
-KSBs that may sit in one more module. Level share and the spiral window are left to the
-solver. The result is a hint, never an answer: CP-SAT repairs whatever it breaks.
+KSBs by credits (the best content fit first, where modules carry text); locks are kept;
+modules under their minimum load take KSBs that may sit in one more module. Level share
+and the spiral window are left to the solver. The result is a hint, or, where no search
+finds a mapping in its effort and it breaks no rule, a fallback answer.
 """
 
 from __future__ import annotations
