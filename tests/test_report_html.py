@@ -113,7 +113,13 @@ def test_report_command_on_scenario_and_result_json(tmp_path: Path) -> None:
     out = tmp_path / "own.html"
     assert run("report", validated, "-o", out).exit_code == 0
     text = " ".join(parse(out.read_text(encoding="utf-8")).text)
-    assert "Existing mapping: 1 rule broken" in text and "What was checked" in text
+    assert "Existing mapping: every rule holds" in text and "What was checked" in text
+    changed = tmp_path / "changed.html"
+    major = SCENARIOS / "fdsc-early-years-major-change.yaml"
+    assert run("report", major, "-o", changed).exit_code == 0
+    assert "Existing mapping: 4 rules broken" in " ".join(
+        parse(changed.read_text(encoding="utf-8")).text
+    )
 
     result_json = tmp_path / "result.json"
     solved = run("solve", SCENARIOS / "hnc-cyber-security.yaml", "--json", result_json, *FAST)
