@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from models import Scenario
@@ -23,6 +24,31 @@ from optimiser.io.load import scenario_from_data
 from optimiser.result import Result
 from optimiser.settings import SolverSettings
 from optimiser.solve import solve
+
+#: HTQ_SLOW=1: every generated example; by default a quarter of them, so that the suite
+#: keeps within its time on a busy two-core machine. Examples are drawn the same way on
+#: every run (derandomized): a run's verdict never depends on the draw.
+FULL = os.environ.get("HTQ_SLOW") == "1"
+hypothesis_settings.register_profile("htq", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("htq")
+
+
+def examples(n: int) -> int:
+    """How many generated examples a property test draws in this run."""
+    return n if FULL else max(5, n // 4)
+
+
+def sample(items: list[Any], every: int = 3) -> list[Any]:
+    """Every `every`-th item runs by default; the rest are marked slow (`make test-slow`)."""
+    return [
+        item if i % every == 0 else pytest.param(*_tuple(item), marks=pytest.mark.slow)
+        for i, item in enumerate(items)
+    ]
+
+
+def _tuple(item: Any) -> tuple[Any, ...]:
+    return item if isinstance(item, tuple) else (item,)
+
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SCENARIOS, STANDARDS
+from conftest import SCENARIOS, STANDARDS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from independent import holds
@@ -135,7 +135,7 @@ def requests(draw: Any) -> DesignSpec:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests())
 def test_every_design_passes_the_checker(spec: DesignSpec) -> None:
     found = design(spec, FAST)

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,9 @@ STANDARDS = Path(
 )
 FILES = sorted(STANDARDS.glob("ST*.json"))
 needs_standards = pytest.mark.skipif(not FILES, reason=f"no normalised standards at {STANDARDS}")
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def std(ksbs: dict[str, str], duties: dict[str, list[str]] | None = None) -> Standard:

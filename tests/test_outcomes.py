@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, make, solve_fast
+from conftest import SCENARIOS, examples, make, solve_fast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -136,7 +136,7 @@ def test_clusters_of_the_shipped_scenario() -> None:
     assert_clusters(scen, result.mapping)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(1, 12),
     st.integers(0, 8),

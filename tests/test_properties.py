@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from conftest import FAST, SCENARIOS, enumerate_mappings, scenarios, solve_fast
+from conftest import FAST, SCENARIOS, enumerate_mappings, examples, scenarios, solve_fast
 from hypothesis import HealthCheck, given, settings
 from independent import assert_irreducible, holds
 
@@ -28,9 +28,9 @@ from optimiser.result import Result
 from optimiser.settings import Clock, Effort, SolverSettings
 from optimiser.solve import solve
 
-MAIN = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-TINY = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
-FEW = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+MAIN = settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
+TINY = settings(max_examples=examples(120), deadline=None, suppress_health_check=list(HealthCheck))
+FEW = settings(max_examples=examples(20), deadline=None, suppress_health_check=list(HealthCheck))
 
 #: the oracle checks every smaller drop set where there are at most this many
 MAX_SUBSETS = 500

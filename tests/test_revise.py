@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, STANDARDS, enumerate_mappings, make, module, scenarios
+from conftest import SCENARIOS, STANDARDS, enumerate_mappings, examples, make, module, scenarios
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,7 @@ from optimiser.revise import revise
 from optimiser.solve import SolverSettings, solve
 
 FAST = SolverSettings(time_limit=600, effort=2.0)
-TINY = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+TINY = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 REAL = sorted(STANDARDS.glob("ST*.json")) if STANDARDS.is_dir() else []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -41,7 +41,7 @@ def test_half_the_words_in_one_module_supports() -> None:
     assert held.unsupported() == ["K2"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5), min_size=1, max_size=4),
     st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5), min_size=1, max_size=3),
