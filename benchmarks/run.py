@@ -1,182 +1,158 @@
-"""Performance figures for htq (prints numbers; asserts nothing about time).
+"""Performance figures for htq, each next to its goal (prints numbers; asserts nothing).
 
-(a) whole-process `htq solve` on each shipped scenario;
-(b) conflict + minimum repair on an infeasible scenario of 250+ groups built from
-    the largest real standard in ../shared/standards;
-(c) a counting conflict (more KSBs than room) at --workers 1 and 2;
-(d) revise on the largest real standard (remove, add, reword KSBs).
-
-Run: `make bench` (or `.venv/bin/python benchmarks/run.py`).
+Every figure is a whole `htq solve` process (start-up included), the median of a few
+runs, on the shipped scenarios and on cases generated from the real standards in
+../shared/standards (benchmarks/cases.py). Run: `make bench`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from models import Scenario, Standard  # noqa: E402
-from optimiser.explain import Explanation, explain  # noqa: E402
-from optimiser.instance import Instance  # noqa: E402
-from optimiser.io.normalised import read_normalised_standard  # noqa: E402
-from optimiser.model import build  # noqa: E402
-from optimiser.revise import revise  # noqa: E402
-from optimiser.solve import SolverSettings, solve  # noqa: E402
+import cases  # noqa: E402
 
-STANDARDS = Path(os.environ.get("HTQ_STANDARDS", ROOT.parent / "shared" / "standards"))
 HTQ = ROOT / ".venv" / "bin" / "htq"
-#: assessment methods of generated modules, in turn: every kind can be evidenced
-MIXED = [["practical", "exam"], ["project"], ["portfolio", "written"]]
+RUNS = int(os.environ.get("HTQ_BENCH_RUNS", "3"))
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.1f}"
+    )
 
 
-def programme(standard: Standard, per_credit: float, methods: list[list[str]]) -> dict:
-    modules = []
-    for j in range(20):
-        modules.append(
-            {
-                "code": f"M{j + 1:02d}",
-                "level": 4 if j < 10 else 5,
-                "credits": 15 if j % 3 else 30,
-                "assessments": methods[j % len(methods)],
-            }
-        )
-    return {
-        "standard": standard.model_dump(),
-        "programme": {"title": "Generated", "modules": modules},
-        "rules": {"capacity_per_credit": per_credit, "spiral": {"min": 0, "max": 20}},
-    }
+def htq_solve(
+    scenario: Path, *args: str, runs: int = RUNS
+) -> tuple[float, dict[str, Any], list[str]]:
+    """Median wall seconds of `htq solve`, its JSON, and each run's JSON text (solver
+    figures without the wall time), to compare runs."""
+    walls, texts = [], []
+    data: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(
+                [str(HTQ), "solve", str(scenario), "--json", str(out), *args],
+                capture_output=True,
+                check=False,
+            )
+            walls.append(time.perf_counter() - start)
+            data = json.loads(out.read_text(encoding="utf-8"))
+            data["solver"].pop("wall_s", None)
+            texts.append(json.dumps(data, sort_keys=True))
+    return statistics.median(walls), data, texts
 
 
-def bench_shipped() -> None:
-    print("(a) whole-process htq solve on the shipped scenarios")
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
-        start = time.perf_counter()
-        run = subprocess.run(
-            [str(HTQ), "solve", str(path), "--json", os.devnull],
-            capture_output=True,
-            check=False,
-        )
-        wall = time.perf_counter() - start
-        print(f"    {path.name:45s} exit {run.returncode}  {wall:5.2f} s")
+def proved(data: dict[str, Any]) -> str:
+    stages = data.get("solver", {}).get("stages", {})
+    said = ", ".join(
+        f"{name} " + ("proved" if s["proved"] else f"{s['value']} (bound {s['bound']})")
+        for name, s in stages.items()
+    )
+    left = data.get("solver", {}).get("not_run") or []
+    return said + (f"; not run: {', '.join(left)}" if left else "")
 
 
-def largest() -> Standard | None:
-    if not STANDARDS.is_dir():
+def row(case: str, figure: str, goal: str) -> None:
+    print(f"  {case:46s} {figure:44s} goal: {goal}")
+
+
+def write(tmp: Path, name: str, data: dict[str, Any] | None) -> Path | None:
+    if data is None:
         return None
-    found = [read_normalised_standard(p) for p in sorted(STANDARDS.glob("ST*.json"))]
-    return max(found, key=lambda s: len(s.ksbs))
-
-
-def timed_explain(scen: Scenario) -> tuple[int, Explanation, float]:
-    """The number of rule groups, the explanation, and the seconds it took."""
-    inst = Instance(scen)
-    groups = len(build(inst).groups)
-    start = time.perf_counter()
-    report = explain(inst, SolverSettings(time_limit=60))
-    return groups, report, time.perf_counter() - start
-
-
-def bench_explain(std: Standard) -> None:
-    # skills and behaviours need practical work; only 3 modules offer it, with little room
-    methods = [["exam"], ["written"], ["exam", "written"], ["practical"]]
-    data = programme(std, 0.4, methods)
-    for m in data["programme"]["modules"]:
-        if m["assessments"] == ["practical"]:
-            m["max_ksbs"] = 12
-    groups, report, seconds = timed_explain(Scenario.model_validate(data))
-    conflict, repairs = report.conflict, report.repairs
-    print(
-        f"(b) {std.reference}: {len(std.ksbs)} KSBs x 20 modules, {groups} groups: conflict of "
-        f"{len(conflict)} and {len(repairs)} repairs (first drops "
-        f"{len(repairs[0].drop) if repairs else 0}) in {seconds:.2f} s"
-    )
-    if repairs:
-        print(f"    first repair: {repairs[0].suggestion[:150]}")
-
-
-def bench_locks(std: Standard) -> None:
-    """A conflict no arithmetic catches: locks that ask for more modules than allowed."""
-    data = programme(std, 0.6, MIXED)
-    knowledge = [k.code for k in std.ksbs if k.kind == "knowledge"][:4]
-    data["locks"] = [
-        {"ksb": code, "module": f"M{j:02d}"} for code in knowledge for j in (1, 6, 12)
-    ]
-    groups, report, seconds = timed_explain(Scenario.model_validate(data))
-    print(
-        f"(b') {std.reference}: {groups} groups, locks against duplication: conflict "
-        f"{report.conflict}, first repair drops {len(report.repairs[0].drop)} groups, "
-        f"{len(report.repairs)} repairs, in {seconds:.2f} s"
-    )
-    print(f"    {report.repairs[0].suggestion[:160]}")
-
-
-def bench_counting(std: Standard) -> None:
-    data = programme(std, 0.4, MIXED)
-    room = sum(int(m["credits"] * 0.4) for m in data["programme"]["modules"])
-    data["rules"]["capacity_per_credit"] = 0.4 * (len(std.ksbs) - 4) / room
-    scen = Scenario.model_validate(data)
-    for workers in (1, 2):
-        start = time.perf_counter()
-        result = solve(scen, settings=SolverSettings(time_limit=60, workers=workers))
-        wall = time.perf_counter() - start
-        print(
-            f"(c) counting conflict, {len(std.ksbs)} KSBs, workers {workers}: {result.status} "
-            f"in {wall:.2f} s, conflict of {len(result.conflict or [])} groups"
-        )
-        print(f"    {(result.explanation or ['', ''])[1]}")
-
-
-def bench_revise(std: Standard) -> None:
-    data = programme(std, 0.6, MIXED)
-    scen = Scenario.model_validate(data)
-    start = time.perf_counter()
-    base = solve(scen, settings=SolverSettings(time_limit=60, effort=5))
-    first = time.perf_counter() - start
-    data["mapping"] = base.mapping
-    scen = Scenario.model_validate(data)
-    ksbs = [k.model_dump() for k in std.ksbs]
-    removed = {ksbs[i]["code"] for i in (3, 40, 80)}
-    ksbs = [k for k in ksbs if k["code"] not in removed]
-    ksbs[10]["text"] += " (revised)"
-    ksbs.append({"code": "K900", "text": "A new knowledge statement"})
-    ksbs.append({"code": "S900", "text": "A new skill statement"})
-    duties = [
-        {**d.model_dump(), "ksbs": [c for c in d.ksbs if c not in removed]} for d in std.duties
-    ]
-    new = Standard.model_validate({**std.model_dump(), "ksbs": ksbs, "duties": duties})
-    start = time.perf_counter()
-    rev = revise(scen, new, SolverSettings(time_limit=60, effort=5))
-    wall = time.perf_counter() - start
-    print(
-        f"(d) revise {std.reference} ({len(std.ksbs)} KSBs, 20 modules): first solve "
-        f"{first:.2f} s; revise {rev.result.status} in {wall:.2f} s with "
-        f"{rev.result.objective.get('changes')} changed cells (diff: "
-        f"{len(rev.diff.added)} added, {len(rev.diff.removed)} removed, "
-        f"{len(rev.diff.reworded)} reworded)"
-    )
+    path = tmp / f"{name}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
 
 
 def main() -> None:
-    print(f"machine: {machine()}")
-    bench_shipped()
-    std = largest()
-    if std is None:
-        print(f"skipped (b), (c), (d): no standards folder at {STANDARDS}")
+    print(f"machine: {machine()}; {RUNS} runs each, medians")
+    print("shipped scenarios")
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        wall, data, _ = htq_solve(path)
+        row(path.name, f"{data['status']} in {wall:.2f} s", "proved optimal, <= 1 s")
+    fda = ROOT / "scenarios" / "fdsc-early-years.yaml"
+    one, _, _ = htq_solve(fda, "--workers", "1")
+    two, data, texts = htq_solve(fda, "--workers", "2")
+    same = "same answer every run" if len(set(texts)) == 1 else "ANSWERS DIFFER"
+    row(
+        "fdsc-early-years.yaml --workers 2",
+        f"{two:.2f} s (1 worker {one:.2f} s), {same}",
+        "repeatable, no slower than 1 worker",
+    )
+    if not cases.standards():
+        print(f"no standards at {cases.STANDARDS}: the generated cases are skipped")
         return
-    bench_explain(std)
-    bench_locks(std)
-    bench_counting(std)
-    bench_revise(std)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        print("generated from real standards (modules without text)")
+        for ref, award in (("ST0747", "hnc"), ("ST0747", "hnd"), ("ST0683", "hnd")):
+            path = write(tmp, f"{ref}-{award}", cases.no_text(ref, award))
+            if path is None:
+                continue
+            wall, data, _ = htq_solve(path)
+            row(
+                f"{ref} {award}, no text",
+                f"{data['status']} in {wall:.2f} s",
+                "proved optimal <= 1 s",
+            )
+            print(f"      {proved(data)}")
+        print("conflicts")
+        path = write(tmp, "exam-heavy", cases.exam_heavy("ST0605"))
+        if path is not None:
+            wall, data, _ = htq_solve(path)
+            row(
+                "ST0605 exam-heavy HND (458 groups)",
+                f"{data['status']}, conflict {len(data.get('conflict', []))} in {wall:.2f} s",
+                "<= 2 s",
+            )
+        path = write(tmp, "spiral", cases.spiral_counting("ST0116"))
+        if path is not None:
+            wall, data, _ = htq_solve(path)
+            irreducible = "irreducible" if data.get("conflict_irreducible") else "NOT proved"
+            row(
+                "spiral counting (24 KSBs, 2 modules)",
+                f"conflict {len(data.get('conflict', []))} {irreducible} in {wall:.2f} s",
+                "<= 2 s, irreducible",
+            )
+        std = cases.by_reference("ST0605")
+        if std is not None:
+            data = cases.frame(std, "hnc", text=False)
+            data["rules"] = {"capacity_per_credit": 0.6}
+            path = write(tmp, "counting", data)
+            assert path is not None
+            for workers in ("1", "2"):
+                wall, result, _ = htq_solve(path, "--workers", workers)
+                row(
+                    f"counting conflict ST0605, workers {workers}",
+                    f"{result['status']} in {wall:.2f} s",
+                    "<= 1 s",
+                )
+        print("scale (portfolio-size standards built from several real ones)")
+        for n, m, goal in ((300, 60, "proved optimal <= 10 s"), (1000, 200, "feasible <= 60 s")):
+            path = write(tmp, f"p{n}", cases.portfolio(n, m))
+            if path is None:
+                continue
+            wall, data, _ = htq_solve(path, runs=1)
+            gap = data.get("solver", {}).get("gap")
+            row(f"{n} KSBs x {m} modules", f"{data['status']} in {wall:.2f} s, gap {gap}", goal)
+            print(f"      {proved(data)}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.rules import coverage
+from optimiser.rules.coverage import group_id as coverage_id
 from optimiser.rules.base import Pairs, Violation, codes, kcode, plural
 
 NAME = "spiral"
@@ -36,7 +36,7 @@ def add(b: Builder) -> None:
         # about entries or room take minutes instead of milliseconds. `covered` is the
         # KSB's coverage literal (1 in the strict model): a covered KSB has one entry,
         # and one more where it is a repeat.
-        covered = b.vars[coverage.group_id(inst, k)].lit
+        covered = b.vars[coverage_id(inst, k)].lit
         b.model.add(b.count(k) >= at4 + at5)
         b.model.add(b.count(k) >= covered + both)
         b.spiral[k] = both
