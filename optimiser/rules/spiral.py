@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
-from optimiser.rules.coverage import group_id as coverage_id
 from optimiser.rules.base import Pairs, Violation, codes, kcode, plural
+from optimiser.rules.coverage import group_id as coverage_id
 
 NAME = "spiral"
 MIN, MAX = "spiral_min", "spiral_max"
