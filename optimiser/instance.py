@@ -132,7 +132,7 @@ class Instance:
 
     @cached_property
     def levels(self) -> list[int]:
-        return sorted({m.level for m in self.modules})
+        return self.scenario.programme.levels
 
     @property
     def two_levels(self) -> bool:

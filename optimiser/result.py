@@ -149,8 +149,12 @@ class Result:
     solver: dict[str, Any] = field(default_factory=dict)
     #: `revise` only: every change to the programme, in reading order.
     programme_changes: list[ProgrammeChange] | None = None
-    #: Optional extensions (fit scores per placement, standard diff in revise, ...).
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: per module, per KSB placed there: its content-fit score and the words that matched
+    placements: dict[str, dict[str, dict[str, Any]]] | None = None
+    #: each of the scenario's preferences, met or not and why
+    preferences: list[dict[str, Any]] | None = None
+    #: revise: the standard's diff (added, removed, reworded, renumbered)
+    standard_diff: dict[str, Any] | None = None
 
     @property
     def solved(self) -> bool:
@@ -174,5 +178,7 @@ class Result:
             out["advice"] = [a.to_json() for a in self.advice]
             out["explanation"] = list(self.explanation or [])
         out["solver"] = dict(self.solver)
-        out.update(self.extra)
+        for key in ("placements", "preferences", "standard_diff"):
+            if (value := getattr(self, key)) is not None:
+                out[key] = value
         return out

@@ -106,7 +106,7 @@ def revise(
         }
     )
     result = solve(revised, baseline=baseline, settings=settings)
-    result.extra["standard_diff"] = diff.to_json()
+    result.standard_diff = diff.to_json()
     result.programme_changes = programme_changes(diff, scenario.mapping, baseline, result)
     touched = [*diff.added, *diff.removed, *diff.reworded]
     duties = duties_affected(scenario.standard, new_standard, touched)

@@ -232,9 +232,9 @@ def solve(
     if base_pairs is not None:
         result.changes = diff_pairs(inst, base_pairs, pairs)
     if matrix is not None:
-        result.extra["placements"] = placements(inst, pairs, matrix)
+        result.placements = placements(inst, pairs, matrix)
     if inst.scenario.preferences:
-        result.extra["preferences"] = preference_outcomes(inst, pairs, base_pairs)
+        result.preferences = preference_outcomes(inst, pairs, base_pairs)
     return result
 
 

@@ -499,13 +499,13 @@ def test_solver_follows_the_wording_then_the_teams_preferences() -> None:
     )
     assert marked == {"K1": "M2", "K2": "M2", "K3": "M1", "K4": "M1"}
     result = solve_fast(_preference_scenario([{"ksb": "K4", "module": "M1"}]))
-    assert result.extra["placements"]["M1"]["K4"]["why"][0] == "marked preferred"
+    assert result.placements["M1"]["K4"]["why"][0] == "marked preferred"
 
 
 def test_unmet_preferences_say_why() -> None:
     def outcomes(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, object]]:
         result = solve_fast(scenario_from_data(data, Path("preferences.yaml")))
-        return {(str(o["ksb"]), str(o["module"])): o for o in result.extra["preferences"]}
+        return {(str(o["ksb"]), str(o["module"])): o for o in result.preferences}
 
     locked = _preference_scenario([{"ksb": "K1", "module": "M2"}]).model_dump()
     locked["locks"] = [{"ksb": "K1", "module": "M2", "mapped": False}]
@@ -524,6 +524,4 @@ def test_unmet_preferences_say_why() -> None:
     why = outcomes(exam_only)[("B1", "M1")]["why"]
     assert why == "M1's assessments (exam, case study) cannot evidence B1 (behaviour)"
     met = solve_fast(_preference_scenario([{"ksb": "K2", "module": "M1"}]))
-    assert met.extra["preferences"] == [
-        {"ksb": "K2", "module": "M1", "preference": "prefer", "met": True}
-    ]
+    assert met.preferences == [{"ksb": "K2", "module": "M1", "preference": "prefer", "met": True}]

@@ -176,7 +176,7 @@ def test_revise_shipped_standard() -> None:
     assert rev.result.objective["changes"] == len(rev.result.changes.added) + len(
         rev.result.changes.removed
     )
-    assert rev.result.extra["standard_diff"]["renumbered"] == [["B10", "B9"]]
+    assert rev.result.standard_diff["renumbered"] == [["B10", "B9"]]
     assert ("K10", "CYB404") in rev.dropped_entries
 
 
@@ -199,7 +199,7 @@ def test_revise_drops_locks_and_preferences_of_removed_ksbs() -> None:
     assert any("prefer K10@CYB404" in note for note in rev.notes())
     # fewest changes comes first: K1 stays where the baseline has it, marked as avoided
     assert "K1" in rev.result.mapping["CYB401"]
-    assert rev.result.extra["placements"]["CYB401"]["K1"]["why"] == ["marked avoided"]
+    assert rev.result.placements["CYB401"]["K1"]["why"] == ["marked avoided"]
 
 
 def test_description_change_shows_where_the_texts_differ() -> None:

@@ -58,14 +58,14 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
             )
         parts = ", ".join(f"{k} {v}" for k, v in result.objective.items())
         console.print(f"Objective: {parts}")
-        if "placements" not in result.extra:
+        if result.placements is None:
             console.print(
                 "No module has a title or description, so KSBs were placed by the rules, "
                 "their duties and the balance of load alone. Give modules a description of "
                 "what they teach and the proposal will follow it.",
                 highlight=False,
             )
-        prefs = result.extra.get("preferences") or []
+        prefs = result.preferences or []
         if prefs:
             met = sum(1 for p in prefs if p["met"])
             console.print(f"Preferences met: {met} of {len(prefs)}", highlight=False)
@@ -222,7 +222,7 @@ def print_impact(console: Console, result: Impact) -> None:
 
 def print_placements(console: Console, result: Result) -> None:
     """Why each KSB sits where it does: its fit score and the words that matched."""
-    placed = result.extra.get("placements")
+    placed = result.placements
     if not placed:
         return
     table = Table(title="Why each KSB sits where it does", title_justify="left")

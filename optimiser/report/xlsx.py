@@ -236,7 +236,7 @@ class _Workbook:
 
         section(doc.proved_heading)
         line(doc.proved(), BODY)
-        prefs = r.extra.get("preferences") or []
+        prefs = r.preferences or []
         if prefs:
             section("Preferences of the programme team")
             for pref in prefs:
