@@ -18,7 +18,13 @@ from models import Scenario
 from optimiser.builder import Group
 from optimiser.explain.conflict import find_conflict
 from optimiser.explain.oracle import Context, Oracle
-from optimiser.explain.repairs import MAX_REPAIRS, advice, find_repairs, shortage_repairs
+from optimiser.explain.repairs import (
+    MAX_REPAIRS,
+    advice,
+    find_repairs,
+    room_advice,
+    shortage_repairs,
+)
 from optimiser.explain.vocabulary import for_input, say
 from optimiser.explain.words import sentences
 from optimiser.instance import Instance
@@ -62,11 +68,13 @@ def explain(
             repairs = find_repairs(inst, ctx, conflict, earlier=repairs)
         groups = [_group_of(inst, g, found) for g in conflict]
     else:
-        tips = []
         oracle = Oracle(inst, ctx)
         conflict, irreducible = find_conflict(oracle)
         repairs = find_repairs(inst, ctx, conflict, oracle)
         groups = [oracle.b.groups[g] for g in conflict]
+        # a conflict with capacity in it is about room: more room there resolves it
+        rooms = [g.modules[0] for g in groups if g.family == "capacity"]
+        tips = room_advice(inst, rooms, ctx) if rooms else []
     words = sentences(inst, groups, repairs, tips, found, irreducible)
     return Explanation(conflict, repairs, words, irreducible, tips)
 

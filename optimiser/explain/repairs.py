@@ -14,13 +14,16 @@ programme team would make.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from models import Scenario
 from optimiser.builder import Builder, Group
+from optimiser.check import check_pairs
 from optimiser.explain.oracle import Context, Oracle
 from optimiser.fit import FitMatrix
+from optimiser.greedy import first_mapping
 from optimiser.instance import Instance, capacity_of
 from optimiser.model import build
 from optimiser.result import Advice, Repair, Shortage
@@ -43,8 +46,17 @@ AMOUNT_EFFORT = 3.0
 
 
 def solvable(scenario: Scenario, ctx: Context) -> bool:
-    """Does the scenario have a mapping (a plain feasibility solve)?"""
-    return ctx.solve(build(Instance(scenario)).model, ALTERNATIVE_EFFORT).found
+    """Does the scenario have a mapping? A mapping built by hand that the checker passes
+    says yes at once; otherwise a feasibility solve, started from it."""
+    inst = Instance(scenario)
+    start = first_mapping(inst)
+    if check_pairs(inst, start).ok:
+        return True
+    b = build(inst)
+    for k in inst.K:
+        for j in inst.M:
+            b.model.add_hint(b.x[k][j], (k, j) in start)
+    return ctx.solve(b.model, ALTERNATIVE_EFFORT).found
 
 
 # --- a shortage of room ------------------------------------------------------------
@@ -89,12 +101,14 @@ def advice(inst: Instance, found: Shortage, ctx: Context) -> list[Advice]:
     trial = inst.scenario.model_copy(deep=True)
     for j, r in raise_by.items():
         trial.programme.modules[j].max_ksbs = inst.capacity[j] + r
-    if solvable(trial, ctx):
-        raises = {
-            inst.modules[j].code: (inst.capacity[j], inst.capacity[j] + r)
-            for j, r in sorted(raise_by.items())
-        }
-        out.append(Advice(_raise_words(raises), raises=raises))
+    if not solvable(trial, ctx):
+        # other rules bind too (levels, duplication): search by solves instead
+        return room_advice(inst, list(found.modules), ctx)
+    raises = {
+        inst.modules[j].code: (inst.capacity[j], inst.capacity[j] + r)
+        for j, r in sorted(raise_by.items())
+    }
+    out.append(Advice(_raise_words(raises), raises=raises))
     rule = _rule_change(inst, found, ctx)
     if rule is not None:
         key, before, after = rule
@@ -106,6 +120,76 @@ def advice(inst: Instance, found: Shortage, ctx: Context) -> list[Advice]:
             )
         )
     return out
+
+
+def room_advice(inst: Instance, mods: list[int], ctx: Context) -> list[Advice]:
+    """Advice for a conflict about room that arithmetic does not settle (a spiral minimum
+    or a level share against the modules' room): the smallest total raise, spread over the
+    conflict's modules, that makes the scenario solvable, and the smallest value of the
+    capacity rule in force that does. More room never makes a scenario unsolvable, so each
+    is found by a doubling, then halving, search of solves."""
+    n = len(inst.ksbs)
+    order = sorted(mods, key=lambda j: (-inst.modules[j].credits, j))
+
+    def spread(total: int) -> dict[int, int]:
+        each, extra = divmod(total, len(order))
+        return {j: each + (i < extra) for i, j in enumerate(order) if each or i < extra}
+
+    def raised(total: int) -> bool:
+        trial = inst.scenario.model_copy(deep=True)
+        for j, r in spread(total).items():
+            trial.programme.modules[j].max_ksbs = inst.capacity[j] + r
+        return solvable(trial, ctx)
+
+    out: list[Advice] = []
+    total = _least(raised, 1, n * len(order))
+    if total is not None:
+        raises = {
+            inst.modules[j].code: (inst.capacity[j], inst.capacity[j] + r)
+            for j, r in sorted(spread(total).items())
+        }
+        out.append(Advice(_raise_words(raises), raises=raises))
+    rules = inst.scenario.rules
+    key = "capacity_per_credit" if rules.capacity_per_credit is not None else "bunching"
+    now = getattr(rules, key)
+    start = math.floor(now * 100) + 1
+
+    def ruled(hundredths: int) -> bool:
+        trial = inst.scenario.model_copy(deep=True)
+        setattr(trial.rules, key, hundredths / 100)
+        return solvable(trial, ctx)
+
+    if any(inst.modules[j].max_ksbs is None for j in mods):
+        value = _least(ruled, start, 100 * start)
+        if value is not None:
+            rule = (key, now, value / 100)
+            out.append(
+                Advice(
+                    f"raise {key} from {now:g} to {value / 100:g}, which gives every module "
+                    "more room in proportion to its credits",
+                    rule=rule,
+                )
+            )
+    return out
+
+
+def _least(ok: Callable[[int], bool], low: int, high: int) -> int | None:
+    """The least value in [low, high] where `ok` holds, `ok` being monotone; None where
+    it holds nowhere (or the explanation's effort runs out first)."""
+    step = low
+    while not ok(step):
+        if step >= high:
+            return None
+        low = step + 1
+        step = min(2 * step, high)
+    hi = step
+    while low < hi:
+        mid = (low + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            low = mid + 1
+    return hi
 
 
 def _raise_words(raises: dict[str, tuple[int, int]]) -> str:
