@@ -363,10 +363,13 @@ def _figures(
     if effort is not None:
         out["effort"] = round(effort.spent, 3)
     if stages is not None:
-        out["stages"] = {s.name: s.to_json() for s in stages}
-        out["not_run"] = [n for n in names or [] if n not in out["stages"]]  # type: ignore[operator]
+        done = {s.name: s.to_json() for s in stages}
+        not_run = [n for n in names or [] if n not in done]
+        out["stages"] = done
+        out["not_run"] = not_run
         gaps = [(s.value - s.bound) / s.value for s in stages if s.value and not s.proved]
-        out["gap"] = round(max(gaps, default=0.0), 4)
+        # a stage not run has no bound: the gap is then unknown (null), not 0
+        out["gap"] = None if not_run else round(max(gaps, default=0.0), 4)
     return out
 
 
