@@ -1,4 +1,5 @@
-"""Shared pydantic configuration: unknown keys are input errors, never ignored.
+"""Shared pydantic configuration: unknown keys are input errors, never ignored; numbers
+have documented ranges, and true/false is never a number.
 
 Codes and names of things (KSB, duty and module codes, methods, kinds, pathways, themes,
 the standard's reference and version) are trimmed of spaces, tabs and line breaks at both
@@ -7,10 +8,41 @@ kept exactly as written, so a text comes back from any file format as it went in
 nothing but spaces, tabs and line breaks is empty.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
+
+#: the most credits one module may carry
+MAX_CREDITS = 1000
+#: the largest count a rule may give (KSBs per module, modules per KSB, the spiral window)
+MAX_COUNT = 10_000
+#: the most KSBs per credit that `capacity_per_credit` may give
+MAX_PER_CREDIT = 1000
+#: the largest `bunching` (times a module's fair share of the standard)
+MAX_BUNCHING = 100
+#: levels of the English qualification framework a standard may name
+MIN_LEVEL, MAX_LEVEL = 1, 8
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("htq_bool", "a number, not true or false")
+    return value
+
+
+#: a whole number from 0 to MAX_COUNT (true/false refused)
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
+
+#: marks a number field that refuses true/false (pydantic would read true as 1)
+NotBool = BeforeValidator(_not_bool)
 
 #: A text kept exactly as written: not trimmed (see the module notes).
 Text = Annotated[

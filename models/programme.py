@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, model_validator
 
-from models.base import Strict, Text, no_duplicates, place_error
+from models.base import MAX_CREDITS, Count, Strict, Text, no_duplicates, place_error
 from models.standard import Code
 
 
@@ -74,11 +74,11 @@ class Module(Strict):
     code: Code
     title: Text = ""
     level: Literal[4, 5]
-    credits: Annotated[StrictInt, Field(gt=0)]
+    credits: Annotated[StrictInt, Field(gt=0, le=MAX_CREDITS)]
     compulsory: bool = True
     pathway: str | None = None
     assessments: list[str] = Field(default_factory=list)
-    max_ksbs: Annotated[StrictInt, Field(ge=0)] | None = None
+    max_ksbs: Count | None = None
     description: Text | None = None
     #: learning outcomes: plain text, or {code, text, ksbs} with the KSBs each carries
     outcomes: list[OutcomeEntry] | None = None

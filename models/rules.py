@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import Strict
+from models.base import MAX_BUNCHING, MAX_PER_CREDIT, Count, NotBool, Strict
 
 Kind = Literal["knowledge", "skill", "behaviour"]
 KINDS: tuple[Kind, ...] = ("knowledge", "skill", "behaviour")
@@ -34,7 +34,7 @@ DEFAULT_EVIDENCE: dict[str, tuple[Kind, ...]] = {
 
 _SPIRAL_KINDS: tuple[Kind, ...] = ("knowledge", "skill")
 
-NonNegInt = Annotated[int, Field(ge=0, strict=True)]
+NonNegInt = Count
 
 
 class DuplicationLimits(Strict):
@@ -66,12 +66,14 @@ class Rules(Strict):
     """Every key is optional; nested maps merge key by key with the defaults."""
 
     #: None (the default): the relative rule, `bunching`; a number: an absolute rule
-    capacity_per_credit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    capacity_per_credit: (
+        Annotated[float, NotBool, Field(ge=0, le=MAX_PER_CREDIT, allow_inf_nan=False)] | None
+    ) = None
     #: a module holds at most this many times its fair share of the standard's KSBs
-    bunching: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.5
+    bunching: Annotated[float, NotBool, Field(gt=0, le=MAX_BUNCHING, allow_inf_nan=False)] = 1.5
     min_ksbs_per_module: NonNegInt = 1
     max_modules_per_ksb: DuplicationLimits = Field(default_factory=DuplicationLimits)
-    max_level_percent: Annotated[float, Field(ge=0, le=100)] = 70
+    max_level_percent: Annotated[float, NotBool, Field(ge=0, le=100, allow_inf_nan=False)] = 70
     spiral: SpiralRule = Field(default_factory=SpiralRule)
     evidence: dict[str, list[Kind]] = Field(default_factory=dict)
 

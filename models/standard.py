@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.base import Strict, Text, no_duplicates, place_error
+from models.base import MAX_LEVEL, MIN_LEVEL, Strict, Text, no_duplicates, place_error
 from models.rules import Kind, kind_of_code
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -53,7 +53,7 @@ class Standard(Strict):
 
     reference: Code
     title: Text = ""
-    level: int | None = None
+    level: Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, strict=True)] | None = None
     version: str | None = None
     ksbs: list[KSB]
     duties: list[Duty] = Field(default_factory=list)

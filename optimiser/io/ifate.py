@@ -21,7 +21,6 @@ the wrong type) raises `InputError` naming the file and the place, e.g.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from pydantic import ValidationError
 from models import KSB, Duty, Standard, kind_of_code
 from models.rules import Kind
 from optimiser.errors import InputError, key_path
+from optimiser.io.parse import read_json
 
 #: (array key, id key, code prefix, kind) for the three kinds of statement.
 _ARRAYS: tuple[tuple[str, str, str, Kind], ...] = (
@@ -142,18 +142,7 @@ def write_standard_yaml(
 
 def _read_entries(path: Path) -> tuple[list[Any], list[str]]:
     """The standard objects of the file and the key path of each."""
-    if not path.exists():
-        raise InputError(str(path), "", "file not found")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot read the file as text ({exc})") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            str(path), f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
-        ) from exc
+    data = read_json(path)
     if isinstance(data, dict):
         for key in ("standards", "results", "items"):
             if "knowledges" not in data and isinstance(data.get(key), list):

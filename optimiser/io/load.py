@@ -6,46 +6,22 @@ Every problem becomes an `InputError` naming the file and the key path, e.g.
 
 from __future__ import annotations
 
-import json
+import math
 import warnings
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from models import Scenario, Standard
+from models.base import MAX_BUNCHING, MAX_COUNT, MAX_CREDITS, MAX_LEVEL, MAX_PER_CREDIT, MIN_LEVEL
 from optimiser.errors import InputError, InputErrors, InputWarning, key_path
+from optimiser.io.parse import read_data
 from optimiser.io.xlsx import SHEET_ORDER, Spot, WorkbookData, place_of, read_workbook_data
 
+__all__ = ["load_scenario", "load_standard", "read_data", "scenario_from_data"]
+
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
-
-
-def read_data(path: Path) -> Any:
-    """Parse a YAML or JSON file into plain data."""
-    if not path.exists():
-        raise InputError(str(path), "", "file not found")
-    suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot read the file as text ({exc})") from exc
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                str(path), f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
-            ) from exc
-    if suffix in (".yaml", ".yml"):
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise InputError(str(path), place, f"not valid YAML: {problem}") from exc
-    raise InputError(str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -115,7 +91,7 @@ def _in_workbook(err: InputError, book: WorkbookData) -> tuple[Spot, InputError]
 def scenario_from_data(data: Any, path: Path) -> Scenario:
     """Validate plain scenario data read from `path` (used for errors and relative paths)."""
     if not isinstance(data, dict):
-        raise InputError(str(path), "", "not a scenario: the top level must be a mapping")
+        raise InputError(str(path), "top level", "not a scenario: the top level must be a mapping")
     data = dict(data)
     std_file: Path | None = None
     if isinstance(data.get("standard"), str):
@@ -144,7 +120,7 @@ def load_standard(path: str | Path) -> Standard:
     path = Path(path)
     data = read_standard_data(path)
     if not isinstance(data, dict):
-        raise InputError(str(path), "", "not a standard: the top level must be a mapping")
+        raise InputError(str(path), "top level", "not a standard: the top level must be a mapping")
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
@@ -156,30 +132,73 @@ def format_loc(loc: tuple[int | str, ...]) -> str:
     return key_path(*loc)
 
 
+#: the range of each numeric key, in words (see models.base for the limits)
+_COUNT = f"a whole number from 0 to {MAX_COUNT:,}"
+RANGES: dict[str, str] = {
+    "credits": f"a positive integer, at most {MAX_CREDITS:,}",
+    "max_ksbs": _COUNT,
+    "min_ksbs_per_module": _COUNT,
+    "knowledge": _COUNT,
+    "skill": _COUNT,
+    "behaviour": _COUNT,
+    "min": _COUNT,
+    "max": _COUNT,
+    "capacity_per_credit": f"a number from 0 to {MAX_PER_CREDIT:,}",
+    "bunching": f"a number above 0 and at most {MAX_BUNCHING:,}",
+    "max_level_percent": "a percent from 0 to 100",
+}
+_NUMBER_ERRORS = (
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "float_type",
+    "float_parsing",
+    "finite_number",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "htq_bool",
+)
+
+
+def shown(value: Any) -> str:
+    """A value as an error message shows it: short, and NaN, infinity and true/false in
+    words."""
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "infinity"
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"a number of {len(str(abs(value))):,} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}… ({len(str(value)):,} characters)"
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     loc = err["loc"]
-    got = err.get("input")
     last = loc[-1] if loc else ""
-    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    got = shown(err.get("input"))
     if kind == "missing":
         return REQUIRED
     if kind == "extra_forbidden":
         return "unknown key"
-    if last in ("credits", "max_ksbs") or kind in ("int_type", "int_parsing", "int_from_float"):
-        if last == "credits":
-            return f"must be a positive integer (got {shown})"
-        if kind in ("greater_than_equal", "int_type", "int_parsing", "int_from_float"):
-            return f"must be a whole number of at least 0 (got {shown})"
-    if kind == "literal_error" and last == "level":
-        return f"level must be 4 or 5 (got {shown})"
-    if kind == "greater_than_equal":
-        return f"must not be negative (got {shown})"
+    if kind in _NUMBER_ERRORS and isinstance(last, str) and last in RANGES:
+        return f"must be {RANGES[last]} (got {got})"
+    if last == "level" and kind == "literal_error":
+        return f"level must be 4 or 5 (got {got})"
+    if last == "level" and kind in _NUMBER_ERRORS:
+        return f"must be a whole number from {MIN_LEVEL} to {MAX_LEVEL} (got {got})"
+    if kind in ("int_type", "int_parsing", "int_from_float", "greater_than_equal"):
+        return f"must be a whole number of at least 0 (got {got})"
     if kind == "less_than_equal":
-        return f"must be at most {err['ctx']['le']} (got {shown})"
+        return f"must be at most {err['ctx']['le']} (got {got})"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
-    return f"{err['msg']} (got {shown})"
+    return f"{err['msg']} (got {got})"
 
 
 def translate_validation(

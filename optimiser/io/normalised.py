@@ -17,7 +17,6 @@ input error. Whitespace inside texts is normalised (runs collapse to one space).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from pydantic import ValidationError
 from models import Standard
 from optimiser.errors import InputError, InputErrors
 from optimiser.io.load import translate_validation
+from optimiser.io.parse import read_json
 
 _KINDS = ("knowledge", "skill", "behaviour")
 
@@ -34,16 +34,7 @@ def read_normalised_standard(path: str | Path) -> Standard:
     """Read and validate one normalised standard file."""
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise InputError(file, "", "file not found")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(file, "", f"cannot read the file as text ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            file, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
-        ) from exc
+    data = read_json(path)
     if not isinstance(data, dict):
         raise InputError(file, "", "not a normalised standard: the top level must be an object")
     for key in ("reference", "ksbs"):
