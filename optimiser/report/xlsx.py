@@ -22,9 +22,9 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from optimiser.errors import InputError
 from optimiser.fit.model import FitMatrix
 from optimiser.instance import Instance
+from optimiser.io.write import atomic_write
 from optimiser.io.xlsx import RULE_SPECS, _rule_value, set_text, set_value
 from optimiser.report.content import Document, method_words
-from optimiser.report.files import atomic_write
 from optimiser.result import Result, SolveStatus
 
 MAPPED_MARK = "✓"
@@ -563,4 +563,4 @@ def write_result_workbook(
         wb = _Workbook(Document(inst, result, fit)).build()
     except ValueError as exc:
         raise InputError(str(path), "", str(exc)) from None
-    atomic_write(wb.save, Path(path))
+    atomic_write(Path(path), wb.save, "workbook")

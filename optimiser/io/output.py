@@ -1,0 +1,77 @@
+"""Checks on the files a command is asked to write, made before it does any work.
+
+A command never writes over one of its own inputs (none of htq's commands exists to update
+a file in place), and writes only the kind of file
+the target's suffix promises. Each refusal is an `InputError` naming the target.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from optimiser.errors import InputError
+from optimiser.io.write import target_problem
+
+WORKBOOK = (".xlsx",)
+JSON = (".json",)
+STANDARD_YAML = (".yaml", ".yml")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` name one file (through links, `..` or case-insensitive disks)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def referenced_files(scenario: Path) -> list[Path]:
+    """The standard file a YAML/JSON scenario names by path (read as its input too)."""
+    if scenario.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return []
+    from optimiser.io.load import read_data
+
+    try:
+        data = read_data(scenario)
+    except InputError:
+        return []
+    if isinstance(data, dict) and isinstance(data.get("standard"), str):
+        return [scenario.parent / data["standard"]]
+    return []
+
+
+def check_outputs(
+    outputs: Iterable[tuple[Path | str | None, tuple[str, ...], str]],
+    inputs: Iterable[Path],
+) -> None:
+    """Refuse, before any work, an output that is an input, whose suffix does not match
+    what is written, or that cannot be written (outputs of different kinds never share a
+    file, as their suffixes differ).
+
+    `outputs` holds (target or None, allowed suffixes, what is written); the target
+    '-' (standard output) is always allowed.
+    """
+    sources = [p for path in inputs for p in (path, *referenced_files(path))]
+    for given, suffixes, what in outputs:
+        if given is None or str(given) == "-":
+            continue
+        target = Path(given)
+        file = str(target)
+        if target.suffix.lower() not in suffixes:
+            listed = " or ".join(suffixes)
+            raise InputError(
+                file, "", f"the {what} is written as a {listed} file: give the file that suffix"
+            )
+        for source in sources:
+            if same_file(target, source):
+                raise InputError(
+                    file,
+                    "",
+                    f"is an input of this command ({source}); htq never writes over its "
+                    f"input: write the {what} to another file",
+                )
+        problem = target_problem(target)
+        if problem is not None:
+            raise InputError(file, "", f"cannot write the {what}: {problem}")
