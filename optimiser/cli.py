@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import warnings
 from collections.abc import Callable
@@ -13,13 +14,17 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from models import Scenario
 from optimiser.check import check_mapping
-from optimiser.errors import InputError, InputWarning
+from optimiser.console import SafeConsole, err_console, one_line, out_console
+from optimiser.errors import InputError, InputErrors, InputWarning
 from optimiser.explain import explain_result, for_input
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
+from optimiser.io.output import HTML, JSON, STANDARD_YAML, WORKBOOK, check_outputs
+from optimiser.io.write import SCENARIO_TARGETS, atomic_write, write_json_file
 from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
 from optimiser.settings import Clock, SolverSettings
@@ -30,7 +35,8 @@ app = typer.Typer(
     help="Map the KSBs of an occupational standard onto a programme's modules.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    # plain usage errors: one line each, never wrapped in a box at 80 columns
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 
@@ -43,12 +49,39 @@ EXIT = {
 
 T = TypeVar("T")
 
+#: the longest --time-limit (seconds), the largest --seed and the most --workers
+MAX_TIME = 86_400.0
+MAX_SEED = 2**31 - 1
+MAX_WORKERS = 64
+
+
+def _time_limit(value: float) -> float:
+    if not (math.isfinite(value) and 0 < value <= MAX_TIME):
+        raise typer.BadParameter(
+            f"must be a number of seconds above 0 and at most {MAX_TIME:,.0f} (got {value})"
+        )
+    return value
+
+
+def _seed(value: int) -> int:
+    if not 0 <= value <= MAX_SEED:
+        raise typer.BadParameter(f"must be a whole number from 0 to {MAX_SEED:,} (got {value})")
+    return value
+
+
 JsonOpt = Annotated[
     str | None, typer.Option("--json", help="Write the JSON result to FILE, or '-' for stdout.")
 ]
-TimeOpt = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the solver.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
+TimeOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit", callback=_time_limit, help="Seconds the solver may take (up to a day)."
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", callback=_seed, help="Random seed of the solver.")]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Solver threads.")
+]
 OutOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="Write the Excel workbook (.xlsx).")
 ]
@@ -67,14 +100,14 @@ HtmlOpt = Annotated[
 
 def _console(json_to: str | None) -> Console:
     """Human output goes to stdout, unless the JSON goes there."""
-    return Console(stderr=json_to == "-", highlight=False, soft_wrap=False)
+    return out_console(json_to)
 
 
 def fail(exc: InputError) -> NoReturn:
-    """Bad input: one message naming file and place on stderr, and exit code 2."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[red]error:[/red] {exc}", markup=True
-    )
+    """Bad input: one line per problem, naming file and place, on stderr; exit code 2."""
+    console = err_console()
+    for error in exc.errors if isinstance(exc, InputErrors) else [exc]:
+        console.print(Text("error: ", style="red") + Text(one_line(str(error))))
     raise typer.Exit(2)
 
 
@@ -90,9 +123,7 @@ def guarded(fn: Callable[[], T]) -> T:
             error = exc
     for w in caught:
         if isinstance(w.message, InputWarning):
-            Console(stderr=True, highlight=False, soft_wrap=True).print(
-                f"warning: {w.message}", markup=False
-            )
+            err_console().print(f"warning: {one_line(str(w.message))}", markup=False)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if error is not None:
@@ -103,16 +134,15 @@ def guarded(fn: Callable[[], T]) -> T:
 def write_json(data: dict[str, Any], target: str | None) -> None:
     if target is None:
         return
-    text = json.dumps(data, indent=2, ensure_ascii=False)
     if target == "-":
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        guarded(lambda: write_json_file(Path(target), data))
 
 
 def _progress(console: Console) -> Callable[[str, float, float, float], None]:
-    err = Console(stderr=True, highlight=False)
+    err = err_console()
 
     def show(stage: str, best: float, bound: float, seconds: float) -> None:
         gap = f", at most {100 * (best - bound) / best:.1f} % from the best" if best else ""
@@ -144,6 +174,18 @@ def refuse_overwrite(update: Path | None, *inputs: Path) -> None:
     for path in inputs:
         if update.exists() and path.exists() and update.resolve() == path.resolve():
             fail(InputError(str(update), "", "htq never overwrites its input: name a new file"))
+
+
+def outputs(inputs: list[Path], targets: Targets) -> None:
+    """Refuse, before any work, outputs that would overwrite an input, whose suffix does not
+    match what is written, or that cannot be written."""
+    wanted = [
+        (targets.json_to, JSON, "JSON"),
+        (targets.output, WORKBOOK, "workbook"),
+        (targets.html, HTML, "report"),
+        (targets.update, SCENARIO_TARGETS, "scenario"),
+    ]
+    guarded(lambda: check_outputs(wanted, inputs))
 
 
 def deliver(
@@ -192,7 +234,7 @@ def deliver(
             written.append(f"No mapping to write: {targets.update} not written")
     if not quiet:
         for line in written:
-            console.print(line, highlight=False)
+            console.print(line, markup=False)
 
 
 @app.command("solve")
@@ -219,6 +261,8 @@ def solve_cmd(
     """Propose a mapping, or explain why none exists."""
     refuse_overwrite(update, scenario)
     scen = guarded(lambda: load_scenario(scenario))
+    targets = Targets(json_to, output, html, update, source=scenario)
+    outputs([scenario], targets)
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     clock = Clock(time_limit)
@@ -239,7 +283,6 @@ def solve_cmd(
     data = result.to_json()
     if drafted is not None:
         data["outcomes"] = {m: [o.to_json() for o in os] for m, os in drafted.items()}
-    targets = Targets(json_to, output, html, update, source=scenario)
     deliver(console, targets, show, data, scen, result)
     if drafted is not None and output is not None:
         from optimiser.outcomes.sheet import add_module_map
@@ -255,6 +298,7 @@ def check_cmd(
 ) -> None:
     """Check the scenario's mapping against every rule (no solving)."""
     scen = guarded(lambda: load_scenario(scenario))
+    outputs([scenario], Targets(json_to))
     if scen.mapping is None:
         fail(InputError(str(scenario), "mapping", "no mapping to check"))
     inst = Instance(scen)
@@ -296,6 +340,7 @@ def report_cmd(
             )
         scenario_path = scenario
     scen = guarded(lambda: load_scenario(scenario_path))
+    outputs([source, scenario_path], Targets(html=output))
     inst = Instance(scen)
     if data is not None:
         subject = Subject(guarded(lambda: result_from_json(data, inst, source)))
@@ -310,7 +355,7 @@ def report_cmd(
         )
     fit = fit_of(inst)
     guarded(lambda: write_html_report(inst, subject.result, output, fit, subject.checked))
-    Console(highlight=False).print(f"Report written to {output}")
+    SafeConsole().print(f"Report written to {output}", markup=False)
 
 
 # --- what-if and change impact ------------------------------------------------------
@@ -334,12 +379,13 @@ def revise_cmd(
 
     scen = guarded(lambda: load_scenario(scenario))
     new = guarded(lambda: load_standard(standard))
+    targets = Targets(json_to, output, html, update, source=scenario, keep_source=False)
+    outputs([scenario, standard], targets)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     rev = guarded(lambda: revise(scen, new, settings, source=scenario))
     explain_result(rev.result, rev.scenario, settings, vocabulary=for_input(scenario))
     console = _console(json_to)
     show = partial(print_revision, console, rev)
-    targets = Targets(json_to, output, html, update, source=scenario, keep_source=False)
     deliver(console, targets, show, rev.result.to_json(), rev.scenario, rev.result)
     raise typer.Exit(EXIT[rev.result.status])
 
@@ -363,6 +409,8 @@ def impact_cmd(
 
     scen_b = guarded(lambda: load_scenario(before))
     scen_a = guarded(lambda: load_scenario(after))
+    targets = Targets(json_to, output, html, update, source=after)
+    outputs([before, after], targets)
     for path, scen in ((before, scen_b), (after, scen_a)):
         if scen.mapping is None:
             fail(InputError(str(path), "mapping", "impact needs a mapping"))
@@ -370,7 +418,6 @@ def impact_cmd(
     result = explain_impact(impact(scen_b, scen_a, settings), scen_a, settings, for_input(after))
     console = _console(json_to)
     show = partial(print_impact, console, result)
-    targets = Targets(json_to, output, html, update, source=after)
     deliver(console, targets, show, result.to_json(), scen_a, result.repair)
     raise typer.Exit(1 if result.major else 0)
 
@@ -385,8 +432,9 @@ def convert_cmd(
     from optimiser.io.write import write_scenario
 
     scen = guarded(lambda: load_scenario(source))
+    guarded(lambda: check_outputs([(target, SCENARIO_TARGETS, "scenario")], [source]))
     guarded(lambda: write_scenario(scen, target))
-    Console(stderr=True).print(f"Written {target}")
+    err_console().print(f"Written {target}", markup=False)
 
 
 @app.command("template")
@@ -403,8 +451,12 @@ def template_cmd(
     from optimiser.io.xlsx import write_template
 
     std = guarded(lambda: load_standard(standard)) if standard is not None else None
-    write_template(output, std)
-    Console().print(f"Template written to {output}: fill it in, then run htq solve {output}")
+    sources = [standard] if standard is not None else []
+    guarded(lambda: check_outputs([(output, WORKBOOK, "template")], sources))
+    guarded(lambda: atomic_write(output, lambda path: write_template(path, std), "template"))
+    SafeConsole().print(
+        f"Template written to {output}: fill it in, then run htq solve {output}", markup=False
+    )
 
 
 @app.command("import-standard")
@@ -419,16 +471,23 @@ def import_standard_cmd(
     """Import an occupational standard from the public API JSON as a standard YAML."""
     from optimiser.io.ifate import import_standard, write_standard_yaml
 
+    guarded(lambda: check_outputs([(output, STANDARD_YAML, "standard")], [source]))
     imported = guarded(lambda: import_standard(source, reference))
-    write_standard_yaml(imported.standard, output, [*imported.notes, *imported.unresolved])
     std = imported.standard
-    console = Console(highlight=False)
+    comments = [*imported.notes, *imported.unresolved]
+    guarded(
+        lambda: atomic_write(
+            output, lambda path: write_standard_yaml(std, path, comments), "standard"
+        )
+    )
+    console = SafeConsole()
     console.print(
         f"{std.reference} {std.title}: {len(std.ksbs)} KSBs, {len(std.duties)} duties "
-        f"written to {output}"
+        f"written to {output}",
+        markup=False,
     )
     for line in imported.unresolved:
-        console.print(f"could not resolve: {line}")
+        console.print(f"could not resolve: {line}", markup=False)
 
 
 # --- content fit -------------------------------------------------------------------
@@ -443,6 +502,7 @@ def fit_cmd(
     from optimiser.report.terminal import print_fit
 
     scen = guarded(lambda: load_scenario(scenario))
+    outputs([scenario], Targets(json_to))
     table = fit_table(scen, top)
     if json_to != "-":
         print_fit(_console(json_to), table)
@@ -470,6 +530,7 @@ def match_cmd(
     levels = parse_levels(level)
     prog, rules = guarded(lambda: read_programme(programme))
     found = guarded(lambda: read_standards(standards))
+    outputs([programme], Targets(json_to))
     ranked = match(prog, rules, found, levels=levels)
     if json_to != "-":
         title = f"Standards closest to {prog.title or programme.name}"

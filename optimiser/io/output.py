@@ -16,6 +16,7 @@ from optimiser.io.write import target_problem
 
 WORKBOOK = (".xlsx",)
 JSON = (".json",)
+HTML = (".html", ".htm")
 STANDARD_YAML = (".yaml", ".yml")
 
 
