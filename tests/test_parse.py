@@ -162,3 +162,26 @@ def test_every_json_reader_refuses_duplicate_keys(tmp_path: Path) -> None:
         with pytest.raises(InputError) as caught:
             read(path)
         assert caught.value.place.startswith("line 2") and "'reference'" in caught.value.message
+
+
+# --- aliases ----------------------------------------------------------------------------
+
+
+def test_yaml_alias_bomb_is_refused_before_it_expands() -> None:
+    """Nine aliases of ten each would be a billion values for the validation to walk."""
+    names = "abcdefghij"
+    text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{names[i + 1]}: &{names[i + 1]} [{', '.join([f'*{names[i]}'] * 10)}]\n" for i in range(9)
+    )
+    err = error_of(parse_yaml, text)
+    assert err.place.startswith("line ") and "more than 1,000,000 values" in err.message
+
+
+def test_yaml_alias_that_contains_itself_is_refused() -> None:
+    err = error_of(parse_yaml, "modules: &m [M1, *m]\n")
+    assert err.place == "line 1, column 10" and "alias" in err.message
+
+
+def test_yaml_aliases_that_are_shared_still_read() -> None:
+    data = parse_yaml("a: &x [K1]\nb: *x\nc: [*x, *x]\n", "f")
+    assert data == {"a": ["K1"], "b": ["K1"], "c": [["K1"], ["K1"]]}

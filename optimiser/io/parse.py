@@ -7,7 +7,8 @@ let through silently or answer with a crash:
   and the lines of both;
 - nesting deeper than `MAX_DEPTH` levels (a scenario needs about six);
 - a whole number too long to read (more than 4,300 digits);
-- a date that does not exist, and other values YAML cannot construct.
+- a date that does not exist, and other values YAML cannot construct;
+- YAML aliases that refer to themselves or expand to more than `MAX_VALUES` values.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from optimiser.errors import InputError
 
 #: the deepest nesting of lists and mappings htq reads
 MAX_DEPTH = 100
+#: the most values a YAML file may hold once its aliases (`*name`) are expanded
+MAX_VALUES = 1_000_000
 
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -197,6 +200,10 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_document(self, node: Node) -> Any:
+        _check_expansion(node)
+        return super().construct_document(node)
+
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
@@ -219,6 +226,39 @@ class _Loader(yaml.SafeLoader):
                 problem = _twice(key, first.start_mark.line + 1, key_node.start_mark.line + 1)
                 raise ConstructorError(None, None, problem, key_node.start_mark)
         return super().construct_mapping(node, deep)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node.value, list) else []
+
+
+def _check_expansion(root: Node) -> None:
+    """Refuse aliases that refer to themselves, or that expand to too many values."""
+    size: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose values are still being counted: the ancestors
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in _children(node))
+            if size[key] > MAX_VALUES:
+                problem = f"aliases expand the file to more than {MAX_VALUES:,} values"
+                raise ConstructorError(None, None, problem, node.start_mark)
+            continue
+        if key in size:
+            continue
+        open_.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_:
+                problem = "an alias refers to the list or mapping that contains it"
+                raise ConstructorError(None, None, problem, child.start_mark)
+            if id(child) not in size:
+                stack.append((child, False))
 
 
 def parse_yaml(text: str, file: str) -> Any:
