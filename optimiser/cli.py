@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 import warnings
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from models import Scenario
+from optimiser import options
 from optimiser.check import check_mapping
 from optimiser.console import SafeConsole, err_console, one_line, out_console
 from optimiser.errors import InputError, InputErrors, InputWarning
@@ -49,38 +49,22 @@ EXIT = {
 
 T = TypeVar("T")
 
-#: the longest --time-limit (seconds), the largest --seed and the most --workers
-MAX_TIME = 86_400.0
-MAX_SEED = 2**31 - 1
-MAX_WORKERS = 64
-
-
-def _time_limit(value: float) -> float:
-    if not (math.isfinite(value) and 0 < value <= MAX_TIME):
-        raise typer.BadParameter(
-            f"must be a number of seconds above 0 and at most {MAX_TIME:,.0f} (got {value})"
-        )
-    return value
-
-
-def _seed(value: int) -> int:
-    if not 0 <= value <= MAX_SEED:
-        raise typer.BadParameter(f"must be a whole number from 0 to {MAX_SEED:,} (got {value})")
-    return value
-
-
 JsonOpt = Annotated[
     str | None, typer.Option("--json", help="Write the JSON result to FILE, or '-' for stdout.")
 ]
 TimeOpt = Annotated[
     float,
     typer.Option(
-        "--time-limit", callback=_time_limit, help="Seconds the solver may take (up to a day)."
+        "--time-limit",
+        callback=options.time_limit,
+        help="Seconds the solver may take (up to a day).",
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", callback=_seed, help="Random seed of the solver.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", callback=options.seed, help="Random seed of the solver.")
+]
 WorkersOpt = Annotated[
-    int, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Solver threads.")
+    int, typer.Option("--workers", min=1, max=options.MAX_WORKERS, help="Solver threads.")
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="Write the Excel workbook (.xlsx).")
