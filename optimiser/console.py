@@ -17,8 +17,16 @@ from rich.console import Console
 from rich.errors import MarkupError
 from rich.text import Text
 
-#: the styles htq itself writes; a tag is htq's own only when it closes again later
-STYLES = ("bold", "dim", "red")
+#: the styles htq may write as markup; a tag is htq's own only when it closes again later
+#: in the same string (a new style in a message must be added here, or it prints as text)
+STYLES = frozenset(
+    {"bold", "dim", "italic", "underline"}
+    | {
+        f"{weight}{colour}"
+        for weight in ("", "bold ")
+        for colour in ("red", "green", "yellow", "blue", "magenta", "cyan")
+    }
+)
 
 # rich's own pattern of a markup tag, with the backslashes that may escape it
 _TAG = re.compile(r"(\\*)\[([a-z#/@][^\[]*?)\]")
