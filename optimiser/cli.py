@@ -358,6 +358,7 @@ def revise_cmd(
     """Re-map with the fewest changes when the standard is revised."""
     refuse_overwrite(update, scenario)
     from optimiser.io import load_standard
+    from optimiser.io.load import validating
     from optimiser.report.terminal import print_revision
     from optimiser.revise import revise
 
@@ -366,7 +367,12 @@ def revise_cmd(
     targets = Targets(json_to, output, html, update, source=scenario, keep_source=False)
     outputs([scenario, standard], targets)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
-    rev = guarded(lambda: revise(scen, new, settings, source=scenario))
+    # the new standard meets the scenario's rules only here (e.g. its assessable_by methods)
+    rev = guarded(
+        lambda: validating(
+            lambda: revise(scen, new, settings, source=scenario), scenario, standard
+        )
+    )
     explain_result(rev.result, rev.scenario, settings, vocabulary=for_input(scenario))
     console = _console(json_to)
     show = partial(print_revision, console, rev)

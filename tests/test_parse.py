@@ -185,3 +185,32 @@ def test_yaml_alias_that_contains_itself_is_refused() -> None:
 def test_yaml_aliases_that_are_shared_still_read() -> None:
     data = parse_yaml("a: &x [K1]\nb: *x\nc: [*x, *x]\n", "f")
     assert data == {"a": ["K1"], "b": ["K1"], "c": [["K1"], ["K1"]]}
+
+
+# --- found by the fuzz ------------------------------------------------------------------
+
+
+def test_standard_file_that_is_a_list_names_the_top_level(tmp_path: Path) -> None:
+    (tmp_path / "std.yaml").write_text("- K1\n", encoding="utf-8")
+    data = yaml.safe_load(VALIDATED.read_text(encoding="utf-8"))
+    data["standard"] = "std.yaml"
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = RUNNER.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'std.yaml'}: top level: ")
+
+
+def test_revised_standard_with_an_unknown_method_names_its_place(tmp_path: Path) -> None:
+    """The new standard meets the scenario's evidence table only in revise: this used to
+    end in a traceback."""
+    standard = yaml.safe_load(
+        (SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml").read_text("utf-8")
+    )
+    standard["ksbs"][3]["assessable_by"] = ["knowledge"]
+    new = tmp_path / "new.yaml"
+    new.write_text(yaml.safe_dump(standard), encoding="utf-8")
+    result = RUNNER.invoke(app, ["revise", str(VALIDATED), "--standard", str(new)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {new}: ksbs[3].assessable_by[0]: ")
+    assert "'knowledge'" in result.stderr

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -19,7 +20,9 @@ from optimiser.errors import InputError, InputErrors, InputWarning, key_path
 from optimiser.io.parse import read_data
 from optimiser.io.xlsx import SHEET_ORDER, Spot, WorkbookData, place_of, read_workbook_data
 
-__all__ = ["load_scenario", "load_standard", "read_data", "scenario_from_data"]
+T = TypeVar("T")
+
+__all__ = ["load_scenario", "load_standard", "read_data", "scenario_from_data", "validating"]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -219,8 +222,17 @@ def translate_validation(
         file = str(path)
         if std_file is not None and place.startswith("standard"):
             file = str(std_file)
-            place = place.removeprefix("standard").lstrip(".")
+            place = place.removeprefix("standard").lstrip(".") or "top level"
         if prefix:
             place = f"{prefix}.{place}" if place else prefix
         errors.append(InputError(file, place, message))
     return errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+def validating(fn: Callable[[], T], path: Path, std_file: Path | None = None) -> T:
+    """Run `fn`, which validates a scenario read from `path` with the standard read from
+    `std_file` (as `revise` does); a validation error names the file and the place."""
+    try:
+        return fn()
+    except ValidationError as exc:
+        raise translate_validation(exc, path, std_file) from None
