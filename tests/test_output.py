@@ -151,6 +151,9 @@ def test_revise_onto_the_new_standard_is_refused(folder: Path) -> None:
         (["check", "{s}", "--json", "{t}"], "out.xlsx"),
         (["template", "-o", "{t}"], "t.yaml"),
         (["convert", "{s}", "{t}"], "out.txt"),
+        (["solve", "{s}", "--html", "{t}"], "report.xlsx"),
+        (["solve", "{s}", "--update", "{t}"], "again.txt"),
+        (["report", "{s}", "-o", "{t}"], "report.pdf"),
     ],
 )
 def test_suffix_that_does_not_match_what_is_written(
