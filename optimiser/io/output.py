@@ -61,9 +61,14 @@ def check_outputs(
         target = Path(given)
         file = str(target)
         if target.suffix.lower() not in suffixes:
-            listed = " or ".join(suffixes)
+            listed = " or ".join(
+                [", ".join(suffixes[:-1]), suffixes[-1]] if suffixes[1:] else suffixes
+            )
             raise InputError(
-                file, "", f"the {what} is written as a {listed} file: give the file that suffix"
+                file,
+                "",
+                f"the {what} is written as a {listed} file: give the file "
+                + ("one of those suffixes" if suffixes[1:] else "that suffix"),
             )
         for source in sources:
             if same_file(target, source):
