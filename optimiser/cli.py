@@ -309,10 +309,13 @@ def report_cmd(
     workers: WorkersOpt = 1,
 ) -> None:
     """Write a printable HTML report: the KSB x module map, loads, coverage, the why."""
+    from optimiser.io.parse import read_json
     from optimiser.report.html import write_html_report
     from optimiser.report.source import Subject, own_mapping, read_result_json, result_from_json
     from optimiser.solve import fit_of
 
+    if source.suffix.lower() == ".json":  # refuse what the result reader would crash on
+        guarded(lambda: read_json(source))
     data = read_result_json(source)
     scenario_path = source
     if data is not None:

@@ -214,3 +214,18 @@ def test_revised_standard_with_an_unknown_method_names_its_place(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"error: {new}: ksbs[3].assessable_by[0]: ")
     assert "'knowledge'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ['{"status": ' + "9" * 5000 + "}", "[" * 5000 + "]" * 5000, '{"a": 1, "a": 2}']
+)
+def test_report_of_a_result_json_it_cannot_read(tmp_path: Path, text: str) -> None:
+    """`htq report RESULT.json` used to crash on what the JSON parser refuses."""
+    result_json = tmp_path / "result.json"
+    result_json.write_text(text, encoding="utf-8")
+    result = RUNNER.invoke(
+        app,
+        ["report", str(result_json), "--scenario", str(VALIDATED), "-o", str(tmp_path / "r.html")],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {result_json}: line 1, column ")
