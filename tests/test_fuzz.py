@@ -38,6 +38,7 @@ EXITS: dict[str, set[int]] = {
     "solve": {0, 1, 2, 3},
     "revise": {0, 1, 2, 3},
     "impact": {0, 1, 2},
+    "report": {0, 2},
 }
 
 VALUES: list[Any] = [
@@ -291,6 +292,9 @@ def fuzz_case(seed: int, bases: list[Base], folder: Path, tally: Tally, slow: bo
         validated = SCENARIOS / "fdsc-early-years-validated.yaml"
         args = ["impact", str(validated), str(path), "--time-limit", "0.5", "--json", json_out]
         run(tally, label, args, [*files, str(validated)])
+    if rng.random() < 0.05:
+        args = ["report", str(path), "-o", str(case / "report.html"), "--time-limit", "0.5"]
+        run(tally, label, args, files)
     if standard is not None and rng.random() < 0.3:
         baseline = SCENARIOS / "hnc-cyber-security-validated.yaml"
         args = ["revise", str(baseline), "--standard", str(standard), "--time-limit", "0.5"]
