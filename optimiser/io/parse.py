@@ -55,6 +55,8 @@ def read_text(path: Path) -> str:
 
 def read_data(path: Path) -> Any:
     """Parse a .json, .yaml or .yml file into plain data."""
+    if not path.exists():
+        raise InputError(str(path), "", "file not found")
     suffix = path.suffix.lower()
     if suffix == ".json":
         return parse_json(read_text(path), str(path))
