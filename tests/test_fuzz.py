@@ -222,10 +222,10 @@ class Tally:
 
 
 def placed(line: str, files: list[str]) -> bool:
-    """`error: FILE: PLACE: message` with FILE one of the run's files."""
-    if not line.startswith("error: "):
+    """`error: FILE: PLACE: message` (or `warning: ...`) with FILE one of the run's files."""
+    kind, _, rest = line.partition(": ")
+    if kind not in ("error", "warning"):
         return False
-    rest = line.removeprefix("error: ")
     for file in files:
         if rest.startswith(f"{file}: "):
             place, sep, message = rest.removeprefix(f"{file}: ").partition(": ")
@@ -337,6 +337,7 @@ def test_placed_lines() -> None:
     files = ["/t/s.yaml"]
     assert placed("error: /t/s.yaml: line 3, column 1: bad", files)
     assert placed("error: /t/s.yaml: programme.modules[0].credits: bad", files)
+    assert placed("warning: /t/s.yaml: sheet Extra: not read", files)
     assert not placed("error: /t/s.yaml: file not found", files)
     assert not placed("error: /t/other.yaml: line 1: bad", files)
     assert not placed("Traceback (most recent call last):", files)

@@ -293,7 +293,7 @@ def test_the_command_line_says_each_problem_on_one_line(good: Path) -> None:
     lines = result.output.splitlines()
     assert len(lines) == 3, result.output
     assert lines[0].startswith(f"error: {good}: sheet Modules, row 3")
-    assert all(line.startswith(f"{good}: sheet ") for line in lines[1:])
+    assert all(line.startswith(f"error: {good}: sheet ") for line in lines[1:])
 
 
 # --------------------------------------------------------------------------------------
