@@ -591,6 +591,8 @@ def design_cmd(
     from optimiser.outcomes.report import print_outcomes
 
     std = guarded(lambda: cmd.read_design_standard(standard))
+    wanted = [(json_to, JSON, "JSON"), (output, SCENARIO_TARGETS, "scenario")]
+    guarded(lambda: check_outputs(wanted, [standard]))
     spec = guarded(
         lambda: cmd.make_spec(
             std,
@@ -632,6 +634,7 @@ def lint_cmd(
     from optimiser.outcomes.report import print_lint
 
     scen = guarded(lambda: load_scenario(scenario))
+    outputs([scenario], Targets(json_to))
     problems = lint(scen, max_ksbs)
     count = sum(len(m.outcomes or []) for m in scen.programme.modules)
     if json_to != "-":

@@ -235,3 +235,13 @@ def test_every_writer_goes_through_the_atomic_write(
         assert run(*args).exit_code in (0, 1)  # type: ignore[attr-defined]
     assert written == ["a.xlsx", "a.json", "a.yml", "c.json", "r.xlsx", "t.xlsx"]
     assert not [p for p in folder.iterdir() if ".part" in p.name]
+
+
+def test_design_and_lint_refuse_outputs_they_must_not_write(folder: Path) -> None:
+    standard = folder / "standards" / "cyber-security-technologist.yaml"
+    before = digest(standard)
+    result = run("design", standard, "--award", "hnc", "-o", standard)
+    assert_refused(result, standard, "input")
+    assert digest(standard) == before
+    target = folder / "nodir" / "lint.json"
+    assert_refused(run("lint", folder / "s.yaml", "--json", target), target, "does not exist")
