@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-import json
-import sys
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from models import Scenario
 from optimiser import options
 from optimiser.check import check_mapping
-from optimiser.console import SafeConsole, err_console, one_line, out_console
-from optimiser.errors import InputError, InputErrors, InputWarning
+from optimiser.command import (
+    Targets,
+    fail,
+    guarded,
+    outputs,
+    progress,
+    refuse_overwrite,
+    write_json,
+)
+from optimiser.console import SafeConsole, err_console, out_console
+from optimiser.errors import InputError
 from optimiser.explain import explain_result, for_input
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
-from optimiser.io.output import HTML, JSON, STANDARD_YAML, WORKBOOK, check_outputs
-from optimiser.io.write import SCENARIO_TARGETS, atomic_write, write_json_file
+from optimiser.io.output import JSON, STANDARD_YAML, WORKBOOK, check_outputs
+from optimiser.io.write import SCENARIO_TARGETS, atomic_write
 from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
 from optimiser.settings import Clock, SolverSettings
@@ -47,7 +51,6 @@ EXIT = {
     SolveStatus.UNKNOWN: 3,
 }
 
-T = TypeVar("T")
 
 JsonOpt = Annotated[
     str | None, typer.Option("--json", help="Write the JSON result to FILE, or '-' for stdout.")
@@ -85,91 +88,6 @@ HtmlOpt = Annotated[
 def _console(json_to: str | None) -> Console:
     """Human output goes to stdout, unless the JSON goes there."""
     return out_console(json_to)
-
-
-def fail(exc: InputError) -> NoReturn:
-    """Bad input: one line per problem, naming file and place, on stderr; exit code 2."""
-    console = err_console()
-    for error in exc.errors if isinstance(exc, InputErrors) else [exc]:
-        console.print(Text("error: ", style="red") + Text(one_line(str(error))))
-    raise typer.Exit(2)
-
-
-def guarded(fn: Callable[[], T]) -> T:
-    """Run `fn`; bad input becomes one message naming file and place, and exit code 2.
-    Warnings about the input are printed (one line each) before going on."""
-    error: InputError | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InputWarning)
-        try:
-            out = fn()
-        except InputError as exc:
-            error = exc
-    for w in caught:
-        if isinstance(w.message, InputWarning):
-            err_console().print(f"warning: {one_line(str(w.message))}", markup=False)
-        else:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    if error is not None:
-        fail(error)
-    return out
-
-
-def write_json(data: dict[str, Any], target: str | None) -> None:
-    if target is None:
-        return
-    if target == "-":
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    else:
-        guarded(lambda: write_json_file(Path(target), data))
-
-
-def _progress(console: Console) -> Callable[[str, float, float, float], None]:
-    err = err_console()
-
-    def show(stage: str, best: float, bound: float, seconds: float) -> None:
-        gap = f", at most {100 * (best - bound) / best:.1f} % from the best" if best else ""
-        err.print(
-            f"[dim]{seconds:6.1f} s  searching ({stage}): best so far {best:,.0f}, "
-            f"bound {bound:,.0f}{gap}[/dim]"
-        )
-
-    return show
-
-
-@dataclass
-class Targets:
-    """Where a solve's documents go besides the terminal."""
-
-    json_to: str | None = None
-    output: Path | None = None
-    html: Path | None = None
-    update: Path | None = None
-    #: the scenario file the result belongs to; False where the standard was replaced
-    source: Path | None = None
-    keep_source: bool = True
-
-
-def refuse_overwrite(update: Path | None, *inputs: Path) -> None:
-    """Stop before any work where --update names an input (inputs are never overwritten)."""
-    if update is None:
-        return
-    for path in inputs:
-        if update.exists() and path.exists() and update.resolve() == path.resolve():
-            fail(InputError(str(update), "", "htq never overwrites its input: name a new file"))
-
-
-def outputs(inputs: list[Path], targets: Targets) -> None:
-    """Refuse, before any work, outputs that would overwrite an input, whose suffix does not
-    match what is written, or that cannot be written."""
-    wanted = [
-        (targets.json_to, JSON, "JSON"),
-        (targets.output, WORKBOOK, "workbook"),
-        (targets.html, HTML, "report"),
-        (targets.update, SCENARIO_TARGETS, "scenario"),
-    ]
-    guarded(lambda: check_outputs(wanted, inputs))
 
 
 def deliver(
@@ -250,7 +168,7 @@ def solve_cmd(
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     clock = Clock(time_limit)
-    result = solve(scen, settings=settings, progress=_progress(console), clock=clock)
+    result = solve(scen, settings=settings, progress=progress(console), clock=clock)
     explain_result(result, scen, settings, clock, for_input(scenario))
 
     drafted = outcomes_of(scen, result.mapping) if outcomes and result.solved else None
