@@ -25,6 +25,7 @@ from optimiser.command import (
 from optimiser.console import SafeConsole, err_console, out_console
 from optimiser.errors import InputError
 from optimiser.explain import explain_result, for_input
+from optimiser.fit import FitMatrix
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.io.output import JSON, STANDARD_YAML, WORKBOOK, check_outputs
@@ -32,7 +33,7 @@ from optimiser.io.write import SCENARIO_TARGETS, atomic_write
 from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
 from optimiser.settings import Clock, SolverSettings
-from optimiser.solve import solve
+from optimiser.solve import fit_of, solve
 
 app = typer.Typer(
     name="htq",
@@ -97,19 +98,19 @@ def deliver(
     data: dict[str, Any],
     scenario: Scenario,
     result: Result,
+    matrix: FitMatrix | bool | None = True,
 ) -> None:
     """The summary (unless the JSON goes to stdout), the JSON, the workbook, the HTML
-    report and the updated scenario."""
+    report and the updated scenario. `matrix`: the content fit the solve already used
+    (True: compute it here)."""
     quiet = targets.json_to == "-"
     if not quiet:
         show()
     write_json(data, targets.json_to)
     written: list[str] = []
     if targets.output is not None or targets.html is not None:
-        from optimiser.solve import fit_of
-
         inst = Instance(scenario)
-        fit = fit_of(inst)
+        fit = fit_of(inst) if isinstance(matrix, bool) else matrix
         xlsx, html = targets.output, targets.html
         if xlsx is not None:
             from optimiser.report.xlsx import write_result_workbook
@@ -168,7 +169,8 @@ def solve_cmd(
     console = _console(json_to)
     settings = SolverSettings(time_limit=time_limit, seed=seed, workers=workers)
     clock = Clock(time_limit)
-    result = solve(scen, settings=settings, progress=progress(console), clock=clock)
+    matrix = fit_of(Instance(scen))
+    result = solve(scen, settings=settings, progress=progress(console), clock=clock, matrix=matrix)
     explain_result(result, scen, settings, clock, for_input(scenario))
 
     drafted = outcomes_of(scen, result.mapping) if outcomes and result.solved else None
@@ -185,7 +187,7 @@ def solve_cmd(
     data = result.to_json()
     if drafted is not None:
         data["outcomes"] = {m: [o.to_json() for o in os] for m, os in drafted.items()}
-    deliver(console, targets, show, data, scen, result)
+    deliver(console, targets, show, data, scen, result, matrix)
     if drafted is not None and output is not None:
         from optimiser.outcomes.sheet import add_module_map
 

@@ -105,4 +105,7 @@ def explain_result(
     result.explanation = report.sentences
     result.conflict_irreducible = report.irreducible
     result.advice = report.advice
+    if clock is not None:  # the command's time: the explanation's share included
+        result.solver["wall_s"] = round(clock.elapsed(), 3)
+        result.solver["time_limit_hit"] = clock.cut
     return say(result, vocabulary or {})

@@ -86,13 +86,43 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
             console.print(f"Conflict ({len(result.conflict)} rules): " + _short(result.conflict))
         for i, repair in enumerate(result.repairs or [], 1):
             console.print(f"Repair {i}: drop {_short(repair.drop)}")
+    for line in solver_lines(result):
+        console.print(line, markup=False, highlight=False)
+
+
+def solver_lines(result: Result) -> list[str]:
+    """What the solver proved and how long it took, in words, one line each."""
     solver = result.solver
-    gap = solver.get("gap")
-    shown_gap = f", quality gap {100 * gap:.2f} %" if gap else ""
-    console.print(
-        f"[dim]Solved in {solver.get('wall_s', 0)} s (seed {solver.get('seed')}, "
-        f"{solver.get('workers')} worker(s){shown_gap})[/dim]"
+    out = []
+    stages = solver.get("stages") or {}
+    if stages:
+        said = [
+            f"{name} proved" if s["proved"] else f"{name} {s['value']} (bound {s['bound']})"
+            for name, s in stages.items()
+        ]
+        said += [f"{name} not run" for name in solver.get("not_run") or []]
+        out.append("Stages of the objective: " + "; ".join(said) + ".")
+    if solver.get("first_mapping_only"):
+        out.append(
+            "No search stage finished within its effort: this is the mapping built by hand "
+            "(it satisfies every rule; its quality is not optimised)."
+        )
+    if solver.get("time_limit_hit"):
+        out.append(
+            "The time limit stopped a search before its deterministic end: another run may "
+            "give another answer, and none is called optimal. A larger --time-limit gives a "
+            "repeatable one."
+        )
+    verb = {
+        SolveStatus.INFEASIBLE: "Explained",
+        SolveStatus.UNKNOWN: "No answer",
+    }.get(result.status, "Solved")
+    workers = solver.get("workers", 1)
+    out.append(
+        f"{verb} in {solver.get('wall_s', 0)} s (seed {solver.get('seed')}, "
+        f"{workers} worker{'s' if workers != 1 else ''} asked for, one used)"
     )
+    return out
 
 
 def _short(ids: list[str], limit: int = 12) -> str:
