@@ -229,3 +229,31 @@ def test_solve_reports_placements_and_workbook(tmp_path: Path) -> None:
     ]
     assert placed["CYB407"]["B1"]["why"][0] == "marked preferred"
     assert out.exists()
+
+
+def test_standard_options_read_the_normalised_standards_match_reads(tmp_path: Path) -> None:
+    """`revise --standard`, `template --standard` and a scenario's `standard:` path take a
+    normalised standard (KSBs with a `type`) as `match` and `design` do."""
+    path = STANDARDS / "ST0116_software-developer.json"
+    if not path.exists():
+        pytest.skip("ST0116 is not in the standards folder")
+    code, data = run_json(
+        "revise", SCENARIOS / "hnc-cyber-security-validated.yaml", "--standard", path
+    )
+    assert code in (0, 1), data
+    assert "standard_diff" in data
+    out = tmp_path / "t.xlsx"
+    assert run("template", "-o", out, "--standard", path).exit_code == 0
+    ksbs = openpyxl.load_workbook(out)["KSBs"]
+    assert ksbs.max_row - 1 == len(json.loads(path.read_text(encoding="utf-8"))["ksbs"])
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        yaml.safe_dump(
+            {
+                "standard": str(path),
+                "programme": {"modules": [{"code": "M1", "level": 4, "credits": 120}]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert load_scenario(scenario).standard.reference == "ST0116"

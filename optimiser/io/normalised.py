@@ -24,8 +24,8 @@ from pydantic import ValidationError
 
 from models import Standard
 from optimiser.errors import InputError, InputErrors
-from optimiser.io.load import translate_validation
 from optimiser.io.parse import read_json
+from optimiser.io.validation import translate_validation
 
 _KINDS = ("knowledge", "skill", "behaviour")
 
