@@ -45,6 +45,17 @@ def exam_heavy(reference: str) -> dict[str, Any] | None:
     return None if std is None else frame(std, "hnd", text=True, exams=5)
 
 
+def counting(reference: str) -> dict[str, Any] | None:
+    """A one-level frame whose modules have too little room per credit for the standard:
+    a conflict said as counts."""
+    std = by_reference(reference)
+    if std is None:
+        return None
+    data = frame(std, "hnc", text=False)
+    data["rules"] = {"capacity_per_credit": 0.6}
+    return data
+
+
 def spiral_counting(reference: str, n: int = 24) -> dict[str, Any] | None:
     """n knowledge and skill KSBs, one module a level: the spiral minimum asks for more
     repeats than the two modules have room for."""
