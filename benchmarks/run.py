@@ -88,6 +88,9 @@ def beside_peer(tmp: Path) -> None:
     if not peer.available():
         print(f"  {peer.INSTALL}")
         return
+    shipped = ROOT / "scenarios" / "hnc-cyber-security-infeasible.yaml"
+    if shipped.is_file():
+        print(peer.compare(shipped.name, shipped))
     small = write(tmp, "small-spiral", cases.spiral_counting("ST0116", n=8, room=4, repeats=6))
     if small is not None:
         print(peer.compare("small spiral (8 KSBs, room 4, 6 repeats)", small))
