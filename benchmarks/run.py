@@ -84,7 +84,10 @@ def write(tmp: Path, name: str, data: dict[str, Any] | None) -> Path | None:
 
 def beside_peer(tmp: Path) -> None:
     """Each conflict case explained in this process by htq and by CPMpy's `mus`."""
-    print("conflicts beside CPMpy's mus (same rules, same process, build + explain)")
+    print(
+        "conflicts beside CPMpy's mus (same rules; each side times its build and explanation "
+        f"within its own process; CPMpy stopped at {peer.LIMIT:.0f} s)"
+    )
     if not peer.available():
         print(f"  {peer.INSTALL}")
         return
