@@ -45,22 +45,35 @@ def exam_heavy(reference: str) -> dict[str, Any] | None:
     return None if std is None else frame(std, "hnd", text=True, exams=5)
 
 
-def spiral_counting(reference: str, n: int = 24) -> dict[str, Any] | None:
-    """n knowledge and skill KSBs, one module a level: the spiral minimum asks for more
-    repeats than the two modules have room for."""
+def counting(reference: str) -> dict[str, Any] | None:
+    """A one-level frame whose modules have too little room per credit for the standard:
+    a conflict said as counts."""
+    std = by_reference(reference)
+    if std is None:
+        return None
+    data = frame(std, "hnc", text=False)
+    data["rules"] = {"capacity_per_credit": 0.6}
+    return data
+
+
+def spiral_counting(
+    reference: str, n: int = 24, room: int = 16, repeats: int = 10
+) -> dict[str, Any] | None:
+    """n knowledge and skill KSBs, one module a level with `room` each: the spiral minimum
+    (`repeats`) asks for more repeats than the two modules have room for."""
     std = by_reference(reference)
     if std is None:
         return None
     ksbs = [k.model_dump(exclude_none=True) for k in std.ksbs if k.kind != "behaviour"][:n]
     modules = [
-        {"code": "SPI401", "level": 4, "credits": 60, "assessments": ["project"], "max_ksbs": 16},
-        {"code": "SPI501", "level": 5, "credits": 60, "assessments": ["project"], "max_ksbs": 16},
+        {"code": code, "level": level, "credits": 60, "assessments": ["project"], "max_ksbs": room}
+        for code, level in (("SPI401", 4), ("SPI501", 5))
     ]
     return {
         "name": f"spiral counting conflict from {std.reference}",
         "standard": {**std.model_dump(exclude_none=True), "ksbs": ksbs, "duties": []},
         "programme": {"title": "Two modules", "modules": modules},
-        "rules": {"spiral": {"min": 10, "max": 20}, "max_level_percent": 100},
+        "rules": {"spiral": {"min": repeats, "max": 20}, "max_level_percent": 100},
     }
 
 
