@@ -14,7 +14,6 @@ a child process that is stopped after `LIMIT` seconds.
 from __future__ import annotations
 
 import importlib.util
-import math
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models import Scenario, kind_of_code  # noqa: E402
+from optimiser.instance import Instance  # noqa: E402
 
 LIMIT = 60.0
 INSTALL = "CPMpy is not installed: `.venv/bin/pip install -e '.[bench]'` adds it"
@@ -39,30 +39,10 @@ def kind(ksb: Any) -> str:
 
 
 def room(scenario: Scenario) -> dict[str, int]:
-    """Each module's room, from the contract's formula (the relative `bunching` default)."""
-    mods = scenario.programme.modules
-    rules = scenario.rules
-    n = len(scenario.standard.ksbs)
-    compulsory = sum(m.credits for m in mods if m.compulsory)
-    paths: dict[str, int] = {}
-    for m in mods:
-        if not m.compulsory and m.pathway:
-            paths[m.pathway] = paths.get(m.pathway, 0) + m.credits
-    out = {}
-    for m in mods:
-        if m.max_ksbs is not None:
-            out[m.code] = m.max_ksbs
-        elif rules.capacity_per_credit is not None:
-            out[m.code] = math.floor(m.credits * rules.capacity_per_credit + 1e-9)
-        else:
-            if m.compulsory:
-                route = compulsory + (min(paths.values()) if paths else 0)
-            elif m.pathway:
-                route = compulsory + paths[m.pathway]
-            else:
-                route = compulsory + m.credits
-            out[m.code] = math.ceil(rules.bunching * n * m.credits / route - 1e-9)
-    return out
+    """Each module's room: the numbers are the rule's input, not what is compared, so they
+    are htq's own (the relative `bunching` default included)."""
+    inst = Instance(scenario)
+    return {m.code: cap for m, cap in zip(inst.modules, inst.capacity, strict=True)}
 
 
 def peer_model(scenario: Scenario) -> tuple[dict[str, Any], list[Any]]:
