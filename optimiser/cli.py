@@ -299,6 +299,9 @@ def revise_cmd(
     explain_result(rev.result, rev.scenario, settings, vocabulary=for_input(scenario))
     console = _console(json_to)
     show = partial(print_revision, console, rev)
+    from optimiser.report.terminal import revision_lines
+
+    rev.result.change_notes = [*rev.diff.sentences(), *rev.notes(), *revision_lines(rev)]
     deliver(console, targets, show, rev.result.to_json(), rev.scenario, rev.result)
     raise typer.Exit(EXIT[rev.result.status])
 
@@ -331,6 +334,10 @@ def impact_cmd(
     result = explain_impact(impact(scen_b, scen_a, settings), scen_a, settings, for_input(after))
     console = _console(json_to)
     show = partial(print_impact, console, result)
+    result.repair.change_notes = [
+        f"This change is {result.classification} for KSB alignment.",
+        *result.reasons,
+    ]
     deliver(console, targets, show, result.to_json(), scen_a, result.repair)
     raise typer.Exit(1 if result.major else 0)
 

@@ -149,6 +149,10 @@ class Result:
     solver: dict[str, Any] = field(default_factory=dict)
     #: `revise` only: every change to the programme, in reading order.
     programme_changes: list[ProgrammeChange] | None = None
+    #: what the command found about the change it was asked about (impact's classification
+    #: and reasons, revise's changes to the standard and the programme), for the documents;
+    #: the JSON carries the same in its own keys
+    change_notes: list[str] = field(default_factory=list)
     #: per module, per KSB placed there: its content-fit score and the words that matched
     placements: dict[str, dict[str, dict[str, Any]]] | None = None
     #: each of the scenario's preferences, met or not and why

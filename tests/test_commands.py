@@ -257,3 +257,26 @@ def test_standard_options_read_the_normalised_standards_match_reads(tmp_path: Pa
         encoding="utf-8",
     )
     assert load_scenario(scenario).standard.reference == "ST0116"
+
+
+def test_impact_and_revise_documents_say_what_changed(tmp_path: Path) -> None:
+    """The filed documents of impact and revise carry the command's finding: the change's
+    classification and reasons, the standard's renumberings and rewordings."""
+    imp_xlsx, imp_html = tmp_path / "imp.xlsx", tmp_path / "imp.html"
+    before = SCENARIOS / "fdsc-early-years-validated.yaml"
+    after = SCENARIOS / "fdsc-early-years-major-change.yaml"
+    assert run("impact", before, after, "-o", imp_xlsx, "--html", imp_html).exit_code == 1
+    summary = [
+        str(r[0])
+        for r in openpyxl.load_workbook(imp_xlsx)["Summary"].iter_rows(values_only=True)
+        if r[0]
+    ]
+    assert "What changed" in summary
+    assert "This change is major for KSB alignment." in summary
+    assert "This change is major for KSB alignment." in imp_html.read_text(encoding="utf-8")
+    rev_html = tmp_path / "rev.html"
+    new = SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml"
+    validated = SCENARIOS / "hnc-cyber-security-validated.yaml"
+    assert run("revise", validated, "--standard", new, "--html", rev_html).exit_code == 0
+    text = rev_html.read_text(encoding="utf-8")
+    assert "What changed" in text and "B10 is now B9" in text

@@ -120,7 +120,14 @@ class _Html:
             f"<h1>{_e(doc.title)}</h1><p class='sub'>{_e(doc.standard)}</p>"
             f"<p class='meta'>{_e(doc.version_line)}</p>"
             f"<p class='status{' bad' if bad else ''}' id='status'>{_e(doc.status)}</p>"
-            f"<table class='facts'>{rows}</table>"
+            + (
+                "<h3>What changed</h3><ul>"
+                + "".join(f"<li>{_e(n)}</li>" for n in self.r.change_notes)
+                + "</ul>"
+                if self.r.change_notes
+                else ""
+            )
+            + f"<table class='facts'>{rows}</table>"
             f"<h3>{_e(doc.proved_heading)}</h3><p>{_e(doc.proved())}</p>"
         )
 

@@ -230,6 +230,11 @@ class _Workbook:
         kv("Status", doc.status, bold=True)
         kv("Version and date", doc.version_line)
 
+        if r.change_notes:
+            section("What changed")
+            for note in r.change_notes:
+                line(note, BODY)
+
         section("Coverage")
         for label, value in doc.coverage_facts():
             kv(label, value)
