@@ -56,8 +56,7 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
                 f"Spiral (met at level 4 and again at level 5, marked *): "
                 f"{', '.join(result.spiral)}"
             )
-        parts = ", ".join(f"{k} {v}" for k, v in result.objective.items())
-        console.print(f"Objective: {parts}")
+        console.print(objective_words(result.objective), markup=False, highlight=False)
         if result.placements is None:
             console.print(
                 "No module has a title or description, so KSBs were placed by the rules, "
@@ -88,6 +87,19 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
             console.print(f"Repair {i}: drop {_short(repair.drop)}")
     for line in solver_lines(result):
         console.print(line, markup=False, highlight=False)
+
+
+def objective_words(objective: dict[str, float]) -> str:
+    """The objective's parts in words, with their numbers."""
+    words = {
+        "changes": "{:g} cells changed",
+        "entries": "{:g} KSB-module entries",
+        "fit": "content fit {:g} (sum over entries, each 0 to 1)",
+        "imbalance": "{:g} KSBs away from loads in proportion to credits",
+        "duty_spread": "duties spread over {:g} (duty, module) pairs",
+    }
+    parts = [words[k].format(v) for k, v in objective.items() if k in words]
+    return "Quality: " + "; ".join(parts) + "."
 
 
 def solver_lines(result: Result) -> list[str]:
