@@ -252,6 +252,8 @@ class _Workbook:
         rules = doc.s.rules
         for spec in RULE_SPECS:
             value = _rule_value(rules, spec.name)
+            if spec.name == "bunching" and rules.capacity_per_credit is not None:
+                value = f"{value:g}, not in force: capacity_per_credit sets each module's room"
             shown = ", ".join(value) if isinstance(value, list) else value
             label = RULE_WORDS.get(spec.name, spec.name)
             kv(
