@@ -437,24 +437,24 @@ def match_cmd(
     ],
     show: Annotated[int, typer.Option("--show", min=1, help="How many to list.")] = 10,
     level: Annotated[
-        str | None, typer.Option("--level", help="Only standards at these levels, e.g. 4,5.")
+        str | None, typer.Option("--level", help="Levels to rank (default 4,5), or all.")
     ] = None,
     json_to: JsonOpt = None,
 ) -> None:
     """Rank occupational standards by how well the programme's modules could cover them."""
     from optimiser.io.standards import read_programme, read_standards
     from optimiser.match import match
-    from optimiser.options import parse_levels
+    from optimiser.options import HTQ_LEVELS, parse_levels
     from optimiser.report.terminal import print_match
 
-    levels = parse_levels(level)
+    levels = parse_levels(level, HTQ_LEVELS)
     prog, rules = guarded(lambda: read_programme(programme))
     found = guarded(lambda: read_standards(standards))
     outputs([programme], Targets(json_to))
     ranked = match(prog, rules, found, levels=levels)
     if json_to != "-":
         title = f"Standards closest to {prog.title or programme.name}"
-        print_match(_console(json_to), ranked[:show], title)
+        print_match(_console(json_to), ranked[:show], title, len(found) - len(ranked))
     write_json({"ranking": [m.to_json() for m in ranked]}, json_to)
 
 

@@ -95,11 +95,11 @@ def match(
     Per KSB: the largest share of its content words that one module's text carries; the
     standard's score is the mean over its KSBs, and the KSBs no module supports are listed
     (`optimiser.fit.support`). A feasibility check under the rules follows. With `levels`,
-    only standards at those levels are ranked.
+    only standards at those levels (and those that state no level) are ranked.
     """
     out = []
     for source, standard in standards:
-        if levels is not None and standard.level not in levels:
+        if levels is not None and standard.level is not None and standard.level not in levels:
             continue
         matrix = fit_matrix(standard.ksbs, programme.modules)
         held = support(standard.ksbs, programme.modules, matrix)

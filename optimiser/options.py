@@ -14,14 +14,22 @@ MAX_SEED = 2**31 - 1
 MAX_WORKERS = 64
 
 
-def parse_levels(value: str | None) -> list[int] | None:
-    """Levels such as "4,5" as [4, 5]; None (nothing given) for every level."""
+#: the levels HTQs are approved at, and so the standards `match` ranks unless told otherwise
+HTQ_LEVELS = [4, 5]
+
+
+def parse_levels(value: str | None, default: list[int] | None = None) -> list[int] | None:
+    """Levels such as "4,5" as [4, 5]; `default` where nothing is given; None for "all"."""
     if value is None:
+        return default
+    if value.strip().lower() == "all":
         return None
     try:
         levels = [int(part) for part in value.split(",") if part.strip()]
     except ValueError:
-        raise typer.BadParameter(f"levels are whole numbers such as 4,5 (got {value!r})") from None
+        raise typer.BadParameter(
+            f"levels are whole numbers such as 4,5, or all (got {value!r})"
+        ) from None
     return levels or None
 
 

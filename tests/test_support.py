@@ -107,6 +107,31 @@ def test_match_names_files_shows_levels_and_filters(tmp_path: Path) -> None:
     assert bad.exit_code == 2
 
 
+def test_match_ranks_htq_levels_unless_told(tmp_path: Path) -> None:
+    """Standards at levels other than 4 and 5 are left out by default, counted in the
+    terminal, and ranked with --level all; a standard without a level is always ranked."""
+    for name in ("cyber-security-technologist.yaml", "early-years-practitioner.yaml"):
+        (tmp_path / name).write_text((SCENARIOS / "standards" / name).read_text())
+    text = (SCENARIOS / "standards" / "cyber-security-technologist.yaml").read_text()
+    assert "level: 4" in text
+    (tmp_path / "degree-level.yaml").write_text(
+        text.replace("level: 4", "level: 6").replace("OCC9101", "OCC9601")
+    )
+    (tmp_path / "no-level.yaml").write_text(
+        text.replace("level: 4\n", "").replace("OCC9101", "OCC9001")
+    )
+    runner = CliRunner()
+    args = ["match", str(SCENARIOS / "hnc-cyber-security.yaml"), "--standards", str(tmp_path)]
+    default = json.loads(runner.invoke(app, [*args, "--json", "-"]).stdout)["ranking"]
+    assert {r["reference"] for r in default} == {"OCC9101", "OCC9205", "OCC9001"}
+    every = json.loads(runner.invoke(app, [*args, "--level", "all", "--json", "-"]).stdout)
+    references = {r["reference"] for r in every["ranking"]}
+    assert references == {"OCC9101", "OCC9205", "OCC9001", "OCC9601"}
+    shown = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert shown.exit_code == 0
+    assert "1 standard at other levels left out (--level all ranks every level)." in shown.stdout
+
+
 def test_read_standards_names_each_file() -> None:
     found = read_standards(SCENARIOS / "standards")
     assert [name for name, _ in found] == sorted(

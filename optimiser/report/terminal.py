@@ -311,11 +311,15 @@ def print_fit(console: Console, table: dict[str, Any]) -> None:
         )
 
 
-def print_match(console: Console, ranked: list[Match], title: str) -> None:
+def print_match(console: Console, ranked: list[Match], title: str, left_out: int = 0) -> None:
     """`htq match`: standards best first, each named by its file so that two versions of
-    one standard are told apart."""
+    one standard are told apart; `left_out` standards at other levels are counted."""
+    other = (
+        f"{left_out} standard{'' if left_out == 1 else 's'} at other levels left out "
+        "(--level all ranks every level)."
+    )
     if not ranked:
-        console.print("No standard at the levels asked for.")
+        console.print("No standard at the levels asked for." + (f" {other}" if left_out else ""))
         return
     view = Table(title=title)
     view.add_column("#")
@@ -336,3 +340,5 @@ def print_match(console: Console, ranked: list[Match], title: str) -> None:
             gaps or "-",
         )
     console.print(view)
+    if left_out:
+        console.print(other)
