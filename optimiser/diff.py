@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from models import Standard
+from optimiser.clip import clip
 
 #: Token-set similarity at or above which a moved text counts as the same statement.
 RENUMBER_SIMILARITY = 0.9
@@ -67,9 +68,7 @@ def similarity(a: str, b: str) -> float:
 
 
 def _shown(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) > _SHOWN:
-        text = text[: _SHOWN - 1].rstrip() + "…"
+    text = clip(text, _SHOWN)
     return f"“{text}”" if text else "(no text)"
 
 

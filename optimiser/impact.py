@@ -13,6 +13,7 @@ from typing import Any
 
 from models import Scenario
 from optimiser.check import CheckResult, check_mapping
+from optimiser.clip import clip
 from optimiser.diff import word_diff
 from optimiser.explain import explain_result
 from optimiser.explain.undo import lead_with_undo, undo_advice
@@ -201,8 +202,7 @@ def _show(value: Any) -> str:
         return ", ".join(str(v) for v in value) or "none"
     if value is None:
         return "none"
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return clip(str(value), 60)
 
 
 def _minor_words(before: Scenario, after: Scenario, ksbs: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from optimiser.check import CheckResult
+from optimiser.clip import clip
 from optimiser.diff import comparable, word_diff
 from optimiser.impact import Impact
 from optimiser.instance import Instance
@@ -230,8 +231,7 @@ def revision_lines(rev: Revision) -> list[str]:
 
 
 def _quoted(text: str | None, limit: int = 80) -> str:
-    text = " ".join((text or "").split())
-    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
+    return f"“{clip(text or '', limit)}”"
 
 
 def print_impact(console: Console, result: Impact) -> None:
