@@ -77,6 +77,21 @@ def test_report_is_self_contained_and_complete() -> None:
     assert "@page { size: A4 landscape" in html_report(Instance(scenario), solved_result())
 
 
+def test_report_states_the_rules_in_force_and_the_solver() -> None:
+    """A reviewer can re-run what was filed: every rule setting and the solver's figures,
+    the same rows the workbook's Summary gives."""
+    scenario = Scenario.model_validate(small())
+    data = small()
+    data["rules"] = {**data.get("rules", {}), "max_level_percent": 65, "bunching": 1.25}
+    changed = Scenario.model_validate(data)
+    text = " ".join(parse(html_report(Instance(changed), solved_result())).text)
+    assert "Rules in force" in text and "Solver" in text
+    assert "Most pairs at one level, % (max_level_percent) 65" in " ".join(text.split())
+    assert "(bunching) 1.25" in " ".join(text.split())
+    plain = " ".join(parse(html_report(Instance(scenario), solved_result())).text)
+    assert "(max_level_percent) 65" not in " ".join(plain.split())
+
+
 def test_user_text_is_escaped() -> None:
     data = small()
     data["standard"]["ksbs"][0]["text"] = "<script>alert('x')</script> & more"

@@ -16,7 +16,23 @@ from importlib.metadata import PackageNotFoundError, version
 from optimiser.fit.model import FitMatrix
 from optimiser.fit.text import terms
 from optimiser.instance import Instance
+from optimiser.io.xlsx import RULE_SPECS, rule_value
 from optimiser.result import Result, SolveStatus
+
+#: The rules' settings, as the documents name them beside their keys.
+RULE_WORDS = {
+    "capacity_per_credit": "KSBs per credit",
+    "bunching": "Room: times a module's fair share",
+    "min_ksbs_per_module": "Fewest KSBs in a module",
+    "max_modules_per_ksb.knowledge": "Most modules per knowledge KSB",
+    "max_modules_per_ksb.skill": "Most modules per skill",
+    "max_modules_per_ksb.behaviour": "Most modules per behaviour",
+    "max_level_percent": "Most pairs at one level, %",
+    "spiral.min": "Fewest spiral KSBs",
+    "spiral.max": "Most spiral KSBs",
+    "spiral.kinds": "Kinds that count as spiral",
+}
+
 
 KIND_LABEL = {"knowledge": "Knowledge", "skill": "Skill", "behaviour": "Behaviour"}
 KIND_PLURAL = {"knowledge": "knowledge", "skill": "skills", "behaviour": "behaviours"}
@@ -405,6 +421,23 @@ class Document:
                     f"{len(self.r.changes.added)} added, {len(self.r.changes.removed)} removed",
                 )
             )
+        return out
+
+    def rules_facts(self) -> list[tuple[str, str]]:
+        """Every rule setting in force, as (label with its key, value), then the evidence
+        table's entries the scenario sets."""
+        rules = self.s.rules
+        out: list[tuple[str, str]] = []
+        for spec in RULE_SPECS:
+            value = rule_value(rules, spec.name)
+            if spec.name == "bunching" and rules.capacity_per_credit is not None:
+                value = f"{value:g}, not in force: capacity_per_credit sets each module's room"
+            shown = ", ".join(value) if isinstance(value, list) else value
+            label = RULE_WORDS.get(spec.name, spec.name)
+            text = "not set (room from bunching)" if shown is None else str(shown)
+            out.append((f"{label} ({spec.name})", text))
+        for method, kinds in rules.evidence.items():
+            out.append((f"evidence: {method_words(method)}", ", ".join(kinds) or "none"))
         return out
 
     def solver_facts(self) -> list[tuple[str, str]]:

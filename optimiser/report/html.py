@@ -310,6 +310,25 @@ class _Html:
         head = ("Change", "KSB", "Statement", "Module")
         return out + _table(head, rows, "", "6em 4.5em auto 7em")
 
+    def settings(self) -> str:
+        """The rules in force and what the solver did: what a reviewer needs to re-run it."""
+
+        def facts(pairs: list[tuple[str, str]]) -> str:
+            return (
+                "<table class='facts'>"
+                + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in pairs)
+                + "</table>"
+            )
+
+        doc = self.doc
+        return (
+            "<section class='page'><h2>Rules in force</h2>"
+            + facts(doc.rules_facts())
+            + "<h2>Solver</h2>"
+            + facts(doc.solver_facts())
+            + "</section>"
+        )
+
     def signoff(self) -> str:
         rows = [[_e(role), "", "", ""] for role in ("Prepared by", "Reviewed by", "Approved by")]
         head = ("Role", "Name", "Signature", "Date")
@@ -326,7 +345,7 @@ class _Html:
             body.append(self.loads())
         if SolveStatus(self.r.status) == SolveStatus.INFEASIBLE:
             body.append(self.explanation())
-        body.append(self.signoff())
+        body += [self.settings(), self.signoff()]
         return (
             "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -23,8 +23,8 @@ from optimiser.errors import InputError
 from optimiser.fit.model import FitMatrix
 from optimiser.instance import Instance
 from optimiser.io.write import atomic_write
-from optimiser.io.xlsx import RULE_SPECS, _rule_value, set_text, set_value
-from optimiser.report.content import Document, method_words
+from optimiser.io.xlsx import set_text, set_value
+from optimiser.report.content import Document
 from optimiser.result import Result, SolveStatus
 
 MAPPED_MARK = "✓"
@@ -158,20 +158,6 @@ def _print_setup(
         ws.print_title_rows = title_rows
 
 
-RULE_WORDS = {
-    "capacity_per_credit": "KSBs per credit",
-    "bunching": "Room: times a module's fair share",
-    "min_ksbs_per_module": "Fewest KSBs in a module",
-    "max_modules_per_ksb.knowledge": "Most modules per knowledge KSB",
-    "max_modules_per_ksb.skill": "Most modules per skill",
-    "max_modules_per_ksb.behaviour": "Most modules per behaviour",
-    "max_level_percent": "Most pairs at one level, %",
-    "spiral.min": "Fewest spiral KSBs",
-    "spiral.max": "Most spiral KSBs",
-    "spiral.kinds": "Kinds that count as spiral",
-}
-
-
 class _Workbook:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -249,19 +235,8 @@ class _Workbook:
                 kv(label, "met" if pref["met"] else f"not met: {pref['why']}")
 
         section("Rules in force")
-        rules = doc.s.rules
-        for spec in RULE_SPECS:
-            value = _rule_value(rules, spec.name)
-            if spec.name == "bunching" and rules.capacity_per_credit is not None:
-                value = f"{value:g}, not in force: capacity_per_credit sets each module's room"
-            shown = ", ".join(value) if isinstance(value, list) else value
-            label = RULE_WORDS.get(spec.name, spec.name)
-            kv(
-                f"{label} ({spec.name})",
-                "not set (room from bunching)" if shown is None else shown,
-            )
-        for method, kinds in rules.evidence.items():
-            kv(f"evidence: {method_words(method)}", ", ".join(kinds) or "none")
+        for label, value in doc.rules_facts():
+            kv(label, value)
 
         section("Sign-off")
         _header(ws, row, ("Role", "Name", "Signature", "Date"))

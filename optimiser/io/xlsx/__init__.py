@@ -70,9 +70,6 @@ from optimiser.io.xlsx.read import WorkbookData, read_workbook_data
 from optimiser.io.xlsx.styles import fit_row
 from optimiser.io.xlsx.write import rule_value, write_scenario_workbook, write_template
 
-#: The old name of `rule_value`, still used by the result workbook.
-_rule_value = rule_value
-
 
 def read_workbook(path: Path) -> dict[str, Any]:
     """An htq scenario workbook as plain scenario data (the shape of a YAML scenario).
