@@ -202,6 +202,23 @@ def test_cohesion_is_proved_where_each_duty_fits_one_module() -> None:
         assert len(holders) == 1, groups[g].code
 
 
+def test_modules_are_assessed_in_as_many_ways_as_the_mapping_allows() -> None:
+    """Once modules and mapping are chosen, the methods vary: the programme uses every
+    method it can (here all ten of the evidence table, eight modules of two), each module's
+    KSBs still evidenced by its own methods."""
+    spec = make_spec(load_standard(CYBER), "hnd")
+    found = design(spec, FAST)
+    assert found.status == SolveStatus.OPTIMAL
+    used = {method for m in found.modules for method in m.methods}
+    assert found.stages["variety"] == {"value": len(used), "bound": len(used), "proved": True}
+    assert len(used) == len(spec.allowed_methods()) == 10
+    assert all(len(m.methods) <= spec.methods_per_module for m in found.modules)
+    assert_designed(spec, scenario_of(spec, found))
+    narrow = make_spec(load_standard(CYBER), "hnd", methods="practical,project,exam")
+    used = {method for m in design(narrow, FAST).modules for method in m.methods}
+    assert used == {"practical", "project", "exam"}
+
+
 def test_required_modules_and_counts() -> None:
     spec = make_spec(
         load_standard(EARLY),

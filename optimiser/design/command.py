@@ -153,7 +153,8 @@ def print_design(
         )
     parts = ", ".join(f"{k} {v['value']}" for k, v in found.stages.items())
     console.print(
-        f"Objective: {parts} (duty spread: module-duty pairs; entries: KSB-module pairs)"
+        f"Objective: {parts} (duty spread: module-duty pairs; entries: KSB-module pairs; "
+        "variety: assessment methods used)"
     )
 
 

@@ -1,6 +1,6 @@
-"""Solve a design request: staged like `solve` (cohesion, then fewest entries), every call
-through `run` (one worker, deterministic effort), and an irreducible conflict where the
-request has no programme.
+"""Solve a design request: staged like `solve` (cohesion, then fewest entries, then the
+widest variety of assessment methods), every call through `run` (one worker, deterministic
+effort), and an irreducible conflict where the request has no programme.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from optimiser.result import SolveStatus
 from optimiser.settings import Clock, Effort, SolverSettings, run
 
 #: Effort shares of the stages.
-WEIGHTS = {"cohesion": 3, "entries": 1}
+WEIGHTS = {"cohesion": 3, "entries": 1, "variety": 1}
 
 
 @dataclass
@@ -47,10 +47,12 @@ def design(spec: DesignSpec, settings: SolverSettings, clock: Clock | None = Non
     dm = DesignModel(spec)
     add_hint(dm)
     names = list(WEIGHTS)
-    exprs = {"cohesion": dm.cohesion, "entries": dm.entries}
+    exprs = {"cohesion": dm.cohesion, "entries": dm.entries, "variety": _variety(dm)}
     out = Design(SolveStatus.UNKNOWN)
     last = None
     for i, name in enumerate(names):
+        if name == "variety" and last is not None:
+            _fix_mapping(dm, last.solver)
         dm.model.minimize(exprs[name])
         share = effort.left() * WEIGHTS[name] / sum(WEIGHTS[n] for n in names[i:])
         call = run(dm.model, settings, clock, share, spent=effort)
@@ -63,9 +65,10 @@ def design(spec: DesignSpec, settings: SolverSettings, clock: Clock | None = Non
         if not call.found:
             break
         value = round(call.solver.objective_value)
+        sign = -1 if name == "variety" else 1  # a count of methods, maximised
         out.stages[name] = {
-            "value": value,
-            "bound": round(call.solver.best_objective_bound),
+            "value": sign * value,
+            "bound": sign * round(call.solver.best_objective_bound),
             "proved": call.proved,
         }
         dm.model.add(exprs[name] <= value)
@@ -87,6 +90,29 @@ def design(spec: DesignSpec, settings: SolverSettings, clock: Clock | None = Non
         "cut_by_wall_clock": clock.cut,
     }
     return out
+
+
+def _variety(dm: DesignModel) -> cp_model.LinearExpr:
+    """Minus the number of distinct assessment methods the programme uses: for the modules
+    and the mapping the first stages chose, a programme assessed in several ways rather
+    than every module by the same two methods."""
+    used = []
+    for name in sorted({n for slot in dm.slots for n in slot.methods}):
+        chosen = [slot.methods[name] for slot in dm.slots if name in slot.methods]
+        var = dm.model.new_bool_var(f"uses[{name}]")
+        dm.model.add(var <= sum(chosen))
+        used.append(var)
+    return -sum(used)
+
+
+def _fix_mapping(dm: DesignModel, solver: cp_model.CpSolver) -> None:
+    """Fix the modules and the mapping found so far: the methods are chosen for them."""
+    for slot in dm.slots:
+        for var in (slot.used, *slot.size.values()):
+            dm.model.add(var == solver.value(var))
+    for row in dm.x:
+        for var in row:
+            dm.model.add(var == solver.value(var))
 
 
 def _decision_vars(dm: DesignModel) -> list[cp_model.IntVar]:
