@@ -248,3 +248,43 @@ def _a4_landscape(pdf: Path) -> bool:
         and abs(float(box.group(1)) - 842) < 1
         and abs(float(box.group(2)) - 595) < 1
     )
+
+
+def test_a_spiral_repeat_in_one_pathway_says_which_route_meets_it() -> None:
+    """A repeat carried by an optional module is met on that pathway's route only, and the
+    documents say so; a repeat in compulsory modules is met by every student."""
+    from optimiser.report.content import Document
+
+    data = small()
+    data["programme"]["modules"].append(
+        {
+            "code": "M503",
+            "title": "Data option",
+            "level": 5,
+            "credits": 15,
+            "compulsory": False,
+            "pathway": "Data",
+            "assessments": ["project"],
+        }
+    )
+    inst = Instance(Scenario.model_validate(data))
+    result = solved_result()
+    result.mapping = {
+        "M401": ["K1", "S1", "K2"],
+        "M402": ["B1"],
+        "M501": ["K2", "S2", "X9"],
+        "M502": ["K1"],
+        "M503": ["K1"],
+    }
+    result.spiral = ["K1", "K2"]
+    notes = {row.code: row.notes for row in Document(inst, result).ksb_rows}
+    assert "spiral: met at level 4 and again at level 5" in notes["K2"]
+    assert "spiral: met at level 4 and again at level 5" in notes["K1"]
+    result.mapping["M503"] = []
+    notes = {row.code: row.notes for row in Document(inst, result).ksb_rows}
+    assert (
+        "spiral: met at level 4 and again at level 5 only on the route through Cloud"
+        in notes["K1"]
+    )
+    page = " ".join(parse(html_report(inst, result)).text)
+    assert "only on the route through Cloud" in " ".join(page.split())

@@ -336,9 +336,25 @@ class Document:
                 ]
                 row.notes.append("not on the route through " + ", ".join(missing))
             if row.spiral:
-                row.notes.append("spiral: met at level 4 and again at level 5")
+                row.notes.append(self._spiral_note(mine))
             rows.append(row)
         return rows
+
+    def _spiral_note(self, mine: set[int]) -> str:
+        """A spiral repeat, and the routes that meet it where optional modules carry it:
+        a repeat in one pathway only is not met by every student."""
+        inst = self.inst
+        both = [
+            scope.name
+            for scope in inst.scopes
+            if {inst.modules[j].level for j in mine & set(scope.modules)} >= {4, 5}
+        ]
+        note = "spiral: met at level 4 and again at level 5"
+        if len(both) == len(inst.scopes):
+            return note
+        if not both:
+            return note + " only across pathways: no one route meets it at both levels"
+        return note + " only on the route through " + ", ".join(both)
 
     def count(self, coverage: str) -> int:
         return sum(1 for row in self.ksb_rows if row.coverage == coverage)
