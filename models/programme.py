@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, model_validator
 
 from models.base import MAX_CREDITS, Count, Strict, Text, no_duplicates, place_error
+from models.categories import Additional
 from models.standard import Code
 
 
@@ -83,9 +84,17 @@ class Module(Strict):
     #: learning outcomes: plain text, or {code, text, ksbs} with the KSBs each carries
     outcomes: list[OutcomeEntry] | None = None
     themes: list[str] | None = None
+    #: content that maps to no duty and no KSB (builds-upon and specialist only)
+    additional: Additional | None = None
 
     @model_validator(mode="after")
     def _pathway_only_for_optional(self) -> "Module":
+        if self.additional is not None and (self.additional.credits or 0) > self.credits:
+            raise place_error(
+                "additional.credits",
+                f"module {self.code} gives {self.additional.credits} credits to additional "
+                f"content but has {self.credits}",
+            )
         if self.pathway is not None and self.compulsory:
             raise place_error(
                 "pathway",
@@ -93,6 +102,17 @@ class Module(Strict):
                 "only optional modules (compulsory: false) belong to a pathway",
             )
         return self
+
+    def additional_credits(self) -> int:
+        """Credits of additional content: as given, else its outcomes' share of the module's
+        outcomes (rounded up to whole credits); 0 without additional content."""
+        extra = self.additional
+        if extra is None:
+            return 0
+        if extra.credits is not None:
+            return extra.credits
+        n_add, n_out = len(extra.outcomes), len(self.outcomes or [])
+        return -(-self.credits * n_add // (n_add + n_out)) if n_add else 0
 
     def outcome_texts(self) -> list[str]:
         """The outcomes' texts, plain or structured alike."""

@@ -62,6 +62,17 @@ class SpiralRule(Strict):
         return self
 
 
+class SpecialistRules(Strict):
+    """The numbers of the specialist rules (`rules.specialist`)."""
+
+    #: additional content takes at most this percent of the credits on every route
+    max_additional_percent: Annotated[float, NotBool, Field(ge=0, le=100, allow_inf_nan=False)] = (
+        20
+    )
+    #: the largest route (credits) is at most this many times the smallest
+    max_pathway_ratio: Annotated[float, NotBool, Field(ge=1, le=100, allow_inf_nan=False)] = 1.25
+
+
 class Rules(Strict):
     """Every key is optional; nested maps merge key by key with the defaults."""
 
@@ -76,6 +87,8 @@ class Rules(Strict):
     max_level_percent: Annotated[float, NotBool, Field(ge=0, le=100, allow_inf_nan=False)] = 70
     spiral: SpiralRule = Field(default_factory=SpiralRule)
     evidence: dict[str, list[Kind]] = Field(default_factory=dict)
+    #: the numbers of the specialist category's rules
+    specialist: SpecialistRules = Field(default_factory=SpecialistRules)
 
     def evidence_table(self) -> dict[str, tuple[Kind, ...]]:
         """The default table with `evidence` rows added or replacing default rows."""

@@ -5,10 +5,17 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import Strict, Text, place_error
+from models.base import Strict, Text, no_duplicates, place_error
+from models.categories import (
+    Category,
+    MappingEntry,
+    SpecialistDuty,
+    mapping_from_list,
+    specialist_item,
+)
 from models.programme import OutcomeText, Programme
 from models.rules import Rules
-from models.standard import Code, Standard
+from models.standard import KSB, Code, Standard
 
 
 def _check_pair_marks(
@@ -38,6 +45,18 @@ class Lock(Strict):
     ksb: Code
     module: Code
     mapped: bool = True
+    #: why a core knowledge or skill is taught again (category specialist)
+    justification: Text | None = None
+
+    @model_validator(mode="after")
+    def _justified_only_when_mapped(self) -> "Lock":
+        if self.justification is not None and not self.mapped:
+            raise place_error(
+                "justification",
+                f"the lock of {self.ksb} out of {self.module} has a justification; a "
+                "justification is for a KSB mapped there (mapped: true)",
+            )
+        return self
 
 
 class Preference(Strict):
@@ -53,16 +72,73 @@ class Scenario(Strict):
     """Everything one solve, check, revise or impact reads."""
 
     name: Text = ""
+    #: align (the default), builds-upon or specialist
+    category: Category = "align"
     standard: Standard
     programme: Programme
     rules: Rules = Field(default_factory=Rules)
     locks: list[Lock] = Field(default_factory=list)
     preferences: list[Preference] = Field(default_factory=list)
-    mapping: dict[Code, list[Code]] | None = None
+    #: module -> entries (a KSB code, or {ksb, partial, reference}); or, as written, a list
+    #: of {ksb, module, partial, reference}
+    mapping: dict[Code, list[MappingEntry]] | None = None
+    #: category specialist: the duties of the specialist occupation
+    specialist_duties: list[SpecialistDuty] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping_as_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("mapping"), list):
+            try:
+                return {**data, "mapping": mapping_from_list(data["mapping"])}
+            except ValueError as exc:
+                raise place_error("mapping", str(exc)) from None
+        return data
+
+    def items(self) -> list[KSB]:
+        """The KSBs of the standard, then the specialist duties (kind `specialist`)."""
+        return [*self.standard.ksbs, *(specialist_item(d) for d in self.specialist_duties)]
+
+    @model_validator(mode="after")
+    def _category(self) -> "Scenario":
+        if self.category == "specialist" and not self.specialist_duties:
+            raise place_error(
+                "specialist_duties", "a specialist scenario lists its specialist_duties"
+            )
+        if self.category != "specialist" and self.specialist_duties:
+            raise place_error(
+                "specialist_duties",
+                f"specialist_duties are for category specialist (this is {self.category})",
+            )
+        no_duplicates(
+            [d.code for d in self.specialist_duties], "specialist duty", "specialist_duties"
+        )
+        core = {k.code for k in self.standard.ksbs}
+        for i, duty in enumerate(self.specialist_duties):
+            if duty.code in core:
+                raise place_error(
+                    f"specialist_duties[{i}].code",
+                    f"specialist duty {duty.code} has the code of a KSB of the standard",
+                )
+            for j, code in enumerate(duty.ksbs):
+                if code not in core:
+                    raise place_error(
+                        f"specialist_duties[{i}].ksbs[{j}]",
+                        f"specialist duty {duty.code} names unknown KSB {code!r}",
+                    )
+        if self.category == "align":
+            for i, module in enumerate(self.programme.modules):
+                if module.additional is not None:
+                    raise place_error(
+                        f"programme.modules[{i}].additional",
+                        f"module {module.code} has additional content, which a qualification "
+                        "that aligns to the standard has none of; set category: builds-upon",
+                    )
+        return self
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
-        ksbs = {k.code for k in self.standard.ksbs}
+        ksbs = {k.code for k in self.items()}
         modules = {m.code for m in self.programme.modules}
         methods = self.rules.evidence_table()
         known = ", ".join(sorted(methods))

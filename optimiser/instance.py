@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from models import KSB, Kind, Module, Rules, Scenario
+from models.categories import SPECIALIST, is_partial
 
 
 def route_credits(modules: list[Module], j: int) -> int:
@@ -74,7 +75,8 @@ class Instance:
     modules: list[Module] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ksbs = list(self.scenario.standard.ksbs)
+        # the standard's KSBs, then (category specialist) the specialist duties
+        self.ksbs = self.scenario.items()
         self.modules = list(self.scenario.programme.modules)
 
     # --- indices -------------------------------------------------------------
@@ -97,6 +99,27 @@ class Instance:
     def kind(self, k: int) -> Kind:
         return self.ksbs[k].kind
 
+    @property
+    def category(self) -> str:
+        return self.scenario.category
+
+    @property
+    def specialist(self) -> bool:
+        return self.scenario.category == "specialist"
+
+    def is_duty(self, k: int) -> bool:
+        """Item k is a specialist duty (not a KSB of the standard)."""
+        return str(self.ksbs[k].kind) == SPECIALIST
+
+    @cached_property
+    def core(self) -> list[int]:
+        """The standard's own KSBs (every item but the specialist duties)."""
+        return [k for k in self.K if not self.is_duty(k)]
+
+    @cached_property
+    def duty_items(self) -> list[int]:
+        return [k for k in self.K if self.is_duty(k)]
+
     # --- rules as numbers ---------------------------------------------------
     @cached_property
     def capacity(self) -> list[int]:
@@ -109,7 +132,10 @@ class Instance:
     @cached_property
     def max_modules(self) -> list[int]:
         limits = self.scenario.rules.max_modules_per_ksb
-        return [limits.for_kind(self.kind(k)) for k in self.K]
+        # a specialist duty may be taught across any number of modules
+        return [
+            len(self.modules) if self.is_duty(k) else limits.for_kind(self.kind(k)) for k in self.K
+        ]
 
     @cached_property
     def evidence(self) -> dict[str, tuple[Kind, ...]]:
@@ -119,6 +145,8 @@ class Instance:
         """The methods of module j that evidence KSB k (kind and `assessable_by`)."""
         ksb = self.ksbs[k]
         allowed = ksb.assessable_by
+        if self.is_duty(k):  # the team's own duty: every method of the module evidences it
+            return list(self.modules[j].assessments)
         return [
             method
             for method in self.modules[j].assessments
@@ -169,6 +197,29 @@ class Instance:
             (self.k_index[lock.ksb], self.m_index[lock.module], lock.mapped)
             for lock in self.scenario.locks
         ]
+
+    @cached_property
+    def justified(self) -> dict[tuple[int, int], str]:
+        """Pairs a lock justifies (category specialist: repeat learning), with the text."""
+        return {
+            (self.k_index[lock.ksb], self.m_index[lock.module]): lock.justification
+            for lock in self.scenario.locks
+            if lock.justification is not None and lock.mapped
+        }
+
+    @cached_property
+    def partial(self) -> set[tuple[int, int]]:
+        """Pairs the scenario's mapping marks partial: they never count for coverage."""
+        return {
+            (self.k_index[k], self.m_index[m])
+            for m, ks in (self.scenario.mapping or {}).items()
+            for k in ks
+            if is_partial(k)
+        }
+
+    def covers(self, k: int, j: int) -> bool:
+        """Mapping k to j can count for k's coverage (the pair is not marked partial)."""
+        return (k, j) not in self.partial
 
     @cached_property
     def duties(self) -> list[tuple[str, list[int]]]:

@@ -23,6 +23,8 @@ from optimiser.rules import assessability, capacity, coverage
 def shortage(inst: Instance) -> Shortage | None:
     """The smallest counting conflict, if there is one."""
     best: Shortage | None = None
+    if inst.specialist or inst.partial:
+        return None  # not every item needs a place, or not every place counts: no count
     n = len(inst.ksbs)
     for scope in inst.scopes:
         members = frozenset(scope.modules)

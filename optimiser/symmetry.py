@@ -34,6 +34,8 @@ def classes(b: Builder, distinct: frozenset[int], fit: Fit | None = None) -> lis
     marked = set(distinct)
     marked |= {inst.m_index[lock.module] for lock in inst.scenario.locks}
     marked |= {inst.m_index[p.module] for p in inst.scenario.preferences}
+    marked |= {j for _, j in inst.partial}  # entries marked partial tell modules apart
+    marked |= {j for j in inst.M if inst.modules[j].additional is not None}
     found: dict[Hashable, list[int]] = {}
     for j, module in enumerate(inst.modules):
         if j in marked:

@@ -118,7 +118,7 @@ def test_infeasible_report_explains() -> None:
     page = parse(html_report(Instance(scenario), result))
     text = page.text
     assert "K2 has nowhere to go: M402 is full with 3 KSBs." in text
-    assert "M402 holds at most 3 KSBs (its max_ksbs)" in text
+    assert "M402 has room for 3 KSBs (its max_ksbs)" in text
     assert "raise M402's capacity from 3 to 4" in text
     assert attr_values(page, "data-ksb") == []  # no empty map
 

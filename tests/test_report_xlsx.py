@@ -149,7 +149,7 @@ def test_infeasible_workbook_shows_the_conflict_not_empty_grids(tmp_path: Path) 
     ws = wb["Explanation"]
     values = [c.value for r in ws.iter_rows() for c in r if c.value]
     assert "K2 has nowhere to go: M402 is full with 3 KSBs." in values
-    assert "M402 holds at most 3 KSBs (its max_ksbs)" in values
+    assert "M402 has room for 3 KSBs (its max_ksbs)" in values
     assert "The KSBs the conflict is about" in values
     k2 = next(r for r in ws.iter_rows() if r[0].value == "K2")
     assert [c.value for c in k2] == [

@@ -29,6 +29,7 @@ from optimiser.explain.vocabulary import for_input, say
 from optimiser.explain.words import sentences
 from optimiser.instance import Instance
 from optimiser.result import Advice, Repair, Result, Shortage, SolveStatus
+from optimiser.rules import group_of
 from optimiser.settings import Clock, Effort, SolverSettings
 from optimiser.shortage import shortage
 
@@ -66,7 +67,7 @@ def explain(
         repairs = shortage_repairs(inst, found, ctx)
         if len(repairs) < MAX_REPAIRS:  # other kinds of fix, e.g. assessment methods
             repairs = find_repairs(inst, ctx, conflict, earlier=repairs)
-        groups = [_group_of(inst, g, found) for g in conflict]
+        groups = [_known(inst, g) for g in conflict]
     else:
         oracle = Oracle(inst, ctx)
         conflict, irreducible = find_conflict(oracle)
@@ -79,12 +80,10 @@ def explain(
     return Explanation(conflict, repairs, words, irreducible, tips)
 
 
-def _group_of(inst: Instance, gid: str, found: Shortage) -> Group:
-    """The group behind an id of a shortage (capacity, coverage or assessability)."""
-    family, code = gid.split(":", 1)
-    if family == "capacity":
-        return Group(gid, family, modules=(inst.m_index[code],))
-    return Group(gid, family, ksbs=(inst.k_index[code],))
+def _known(inst: Instance, gid: str) -> Group:
+    group = group_of(inst, gid)
+    assert group is not None, f"no group {gid} in this scenario"
+    return group
 
 
 def explain_result(

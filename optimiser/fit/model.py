@@ -449,7 +449,7 @@ def scenario_fit(
     p = params or FitParams()
     if scenario.standard.duties:
         p = replace(p, order_weight=0.0)
-    matrix = fit_matrix(scenario.standard.ksbs, scenario.programme.modules, p, backend)
+    matrix = fit_matrix(scenario.items(), scenario.programme.modules, p, backend)
     if not scenario.preferences:
         return matrix
     marked = scenario.preferences

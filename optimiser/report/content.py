@@ -8,7 +8,6 @@ evidencing methods and coverage scopes come from the Instance.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
@@ -18,6 +17,7 @@ from optimiser.fit.text import terms
 from optimiser.instance import Instance
 from optimiser.io.xlsx import RULE_SPECS, rule_value
 from optimiser.result import Result, SolveStatus
+from optimiser.rules import describe, group_of
 
 #: The rules' settings, as the documents name them beside their keys.
 RULE_WORDS = {
@@ -67,9 +67,6 @@ COVERAGE_WORDS = {
     "partial": "partial",
     "none": "not covered",
 }
-
-_GROUP = re.compile(r"^(coverage|assessability|duplication):(.+)$")
-_LOCK = re.compile(r"^lock:(.+)@(.+)$")
 
 
 def method_words(method: str) -> str:
@@ -473,42 +470,17 @@ class Document:
         """The KSBs the conflict names: code, text, the conflict's rules about it, and the
         modules whose methods could evidence it."""
         inst = self.inst
-        about: dict[str, list[str]] = {}
-        for group in self.r.conflict or []:
-            match = _GROUP.match(group) or _LOCK.match(group)
-            if match and match.group(1 if group.startswith("lock:") else 2) in inst.k_index:
-                code = match.group(1) if group.startswith("lock:") else match.group(2)
-                about.setdefault(code, []).append(group)
+        about: dict[int, list[str]] = {}
+        for gid in self.r.conflict or []:
+            group = group_of(inst, gid)
+            if group is not None and len(group.ksbs) == 1:
+                about.setdefault(group.ksbs[0], []).append(gid)
         out = []
-        for code, groups in about.items():
-            k = inst.k_index[code]
+        for k, groups in about.items():
             able = [inst.modules[j].code for j in inst.M if inst.assessable[k][j]]
-            out.append((code, inst.ksbs[k].text, groups, able))
+            out.append((inst.ksbs[k].code, inst.ksbs[k].text, groups, able))
         return out
 
     def rule_words(self, group: str) -> str:
-        """One rule (a group id) in words, with its numbers."""
-        inst, rules = self.inst, self.s.rules
-        name, _, arg = group.partition(":")
-        if name == "coverage":
-            return f"{arg} is taught and assessed in a module on every route"
-        if name == "assessability":
-            return f"{arg} sits only in modules with a method that evidences it"
-        if name in ("capacity", "min_load") and arg in inst.m_index:
-            j = inst.m_index[arg]
-            if name == "capacity":
-                return f"{arg} holds at most {inst.capacity[j]} KSBs ({inst.capacity_source(j)})"
-            return f"{arg} holds at least {rules.min_ksbs_per_module} KSBs"
-        if name == "duplication" and arg in inst.k_index:
-            limit = inst.max_modules[inst.k_index[arg]]
-            return f"{arg} sits in at most {plural(limit, 'module')}"
-        if name == "level_share":
-            return f"level {arg} holds at most {rules.max_level_percent:g} % of the pairs"
-        if group == "spiral_min":
-            return f"at least {rules.spiral.min} KSBs are met at level 4 and again at level 5"
-        if group == "spiral_max":
-            return f"at most {rules.spiral.max} KSBs are met at level 4 and again at level 5"
-        lock = _LOCK.match(group)
-        if lock:
-            return f"a lock places {lock.group(1)} in {lock.group(2)} (or keeps it out)"
-        return group
+        """One rule (a group id) in words, with its numbers, as its family says it."""
+        return describe(self.inst, group)

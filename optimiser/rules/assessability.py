@@ -31,11 +31,22 @@ def group_id(inst: Instance, k: int) -> str:
     return f"assessability:{kcode(inst, k)}"
 
 
+def _group(inst: Instance, k: int) -> Group:
+    bad = tuple(j for j in inst.M if not inst.assessable[k][j])
+    return Group(group_id(inst, k), NAME, ksbs=(k,), modules=bad)
+
+
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, code = gid.partition(":")
+    return _group(inst, inst.k_index[code]) if name == NAME and code in inst.k_index else None
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     for k in inst.K:
-        bad = [j for j in inst.M if not inst.assessable[k][j]]
-        lit, _ = b.group(Group(group_id(inst, k), NAME, ksbs=(k,), modules=tuple(bad)))
+        group = _group(inst, k)
+        bad = group.modules
+        lit, _ = b.group(group)
         for j in bad:
             b.model.add(b.x[k][j] + lit <= 1)
 
@@ -43,7 +54,7 @@ def add(b: Builder) -> None:
 def methods_for(inst: Instance, k: int) -> list[str]:
     """Methods that could evidence K, best first."""
     ksb = inst.ksbs[k]
-    ok = [m for m, kinds in inst.evidence.items() if ksb.kind in kinds]
+    ok = [m for m, kinds in inst.evidence.items() if ksb.kind in kinds or inst.is_duty(k)]
     if ksb.assessable_by is not None:
         ok = [m for m in ok if m in ksb.assessable_by]
     order = {m: i for i, m in enumerate(PREFERRED)}
@@ -52,6 +63,8 @@ def methods_for(inst: Instance, k: int) -> list[str]:
 
 def need_words(inst: Instance, k: int) -> str:
     """'skill, which only practical, project or ... assessment can evidence'."""
+    if inst.is_duty(k):
+        return "specialist duty, which any assessment method can evidence"
     methods = [m.replace("_", " ") for m in methods_for(inst, k)]
     listed = codes(methods, limit=len(methods) or 1).replace(" and ", " or ")
     return f"{inst.kind(k)}, which only {listed} assessment can evidence"

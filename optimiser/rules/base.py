@@ -32,6 +32,8 @@ class Family(Protocol):
 
     def suggest(self, inst: Instance, group: Group, slack: int, pairs: Pairs) -> str: ...
 
+    def group_of(self, inst: Instance, gid: str) -> Group | None: ...
+
 
 def codes(items: list[str], limit: int = 8) -> str:
     """'K1, K2 and K3'; long lists end in 'and 12 more'."""

@@ -14,6 +14,13 @@ def group_id(inst: Instance, j: int) -> str:
     return f"capacity:{mcode(inst, j)}"
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, code = gid.partition(":")
+    if name != NAME or code not in inst.m_index:
+        return None
+    return Group(gid, NAME, modules=(inst.m_index[code],))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     n = len(inst.ksbs)

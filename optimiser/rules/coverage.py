@@ -2,7 +2,8 @@
 
 With no pathways the compulsory modules count. With pathways, for every
 pathway P, K is in a compulsory module or a module of P. Optional modules with
-no pathway never count.
+no pathway never count. A mapping entry marked partial never counts. A specialist
+qualification does not cover the core standard (its duties have `specialist:SD`).
 """
 
 from __future__ import annotations
@@ -18,27 +19,57 @@ def group_id(inst: Instance, k: int) -> str:
     return f"coverage:{kcode(inst, k)}"
 
 
+def applies(inst: Instance) -> bool:
+    return not inst.specialist
+
+
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, code = gid.partition(":")
+    if name != NAME or code not in inst.k_index:
+        return None
+    return Group(gid, NAME, ksbs=(inst.k_index[code],))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
+    if not applies(inst):
+        return
     for k in inst.K:
         lit, _ = b.group(Group(group_id(inst, k), NAME, ksbs=(k,)))
         for scope in inst.scopes:
-            b.model.add(sum(b.x[k][j] for j in scope.modules) >= lit)
+            b.model.add(sum(b.x[k][j] for j in scope.modules if inst.covers(k, j)) >= lit)
 
 
 def scope_words(inst: Instance, name: str) -> str:
     return f"the {name!r} pathway" if name else "the compulsory modules"
 
 
+def missing_scopes(inst: Instance, k: int, pairs: Pairs) -> list[str]:
+    """The scopes (pathway names, "" for the compulsory modules) where k has no entry that
+    counts for coverage (mapped, and not marked partial)."""
+    return [
+        scope.name
+        for scope in inst.scopes
+        if not any((k, j) in pairs and inst.covers(k, j) for j in scope.modules)
+    ]
+
+
 def check(inst: Instance, pairs: Pairs) -> list[Violation]:
+    if not applies(inst):
+        return []
     out = []
     for k in inst.K:
-        missing = [
-            scope.name for scope in inst.scopes if not any((k, j) in pairs for j in scope.modules)
-        ]
+        missing = missing_scopes(inst, k, pairs)
         if not missing:
             continue
-        if not any(kk == k for kk, _ in pairs):
+        mine = [j for kk, j in sorted(pairs) if kk == k]
+        if mine and all(not inst.covers(k, j) for j in mine):
+            where = codes([mcode(inst, j) for j in mine])
+            detail = (
+                f"{kcode(inst, k)} is covered only in part ({where}, marked partial), so no "
+                "student meets it in full"
+            )
+        elif not mine:
             detail = f"{kcode(inst, k)} is in no module, so no student meets it"
         elif missing == [""]:
             detail = f"{kcode(inst, k)} is in no compulsory module, so some students never meet it"

@@ -13,10 +13,17 @@ def group_id(inst: Instance, k: int) -> str:
     return f"duplication:{kcode(inst, k)}"
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, code = gid.partition(":")
+    if name != NAME or code not in inst.k_index or inst.is_duty(inst.k_index[code]):
+        return None
+    return Group(gid, NAME, ksbs=(inst.k_index[code],))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     n = len(inst.modules)
-    for k in inst.K:
+    for k in inst.core:  # a specialist duty may be taught across any number of modules
         limit = min(inst.max_modules[k], n)
         _, slack = b.group(Group(group_id(inst, k), NAME, ksbs=(k,)), slack_ub=n - limit)
         b.model.add(b.count(k) <= limit + slack)

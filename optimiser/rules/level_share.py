@@ -24,6 +24,14 @@ def _percent(inst: Instance) -> int:
     return round(inst.scenario.rules.max_level_percent * SCALE)
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, level = gid.partition(":")
+    if name != NAME or not inst.two_levels or not level.isdigit():
+        return None
+    mods = tuple(inst.modules_at(int(level)))
+    return Group(gid, NAME, modules=mods, level=int(level))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     if not inst.two_levels:

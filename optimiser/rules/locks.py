@@ -13,6 +13,17 @@ def group_id(inst: Instance, k: int, j: int) -> str:
     return f"lock:{kcode(inst, k)}@{mcode(inst, j)}"
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, pair = gid.partition(":")
+    code, _, module = pair.rpartition("@")
+    if name != NAME or code not in inst.k_index or module not in inst.m_index:
+        return None
+    k, j = inst.k_index[code], inst.m_index[module]
+    if not any((kk, jj) == (k, j) for kk, jj, _ in inst.locks):
+        return None
+    return Group(gid, NAME, ksbs=(k,), modules=(j,))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     for k, j, mapped in inst.locks:

@@ -13,6 +13,13 @@ def group_id(inst: Instance, j: int) -> str:
     return f"min_load:{mcode(inst, j)}"
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    name, _, code = gid.partition(":")
+    if name != NAME or code not in inst.m_index:
+        return None
+    return Group(gid, NAME, modules=(inst.m_index[code],))
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     need = inst.scenario.rules.min_ksbs_per_module

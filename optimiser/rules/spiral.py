@@ -15,6 +15,10 @@ NAME = "spiral"
 MIN, MAX = "spiral_min", "spiral_max"
 
 
+def group_of(inst: Instance, gid: str) -> Group | None:
+    return Group(gid, NAME) if gid in (MIN, MAX) else None
+
+
 def add(b: Builder) -> None:
     inst = b.inst
     rule = inst.scenario.rules.spiral
@@ -36,7 +40,8 @@ def add(b: Builder) -> None:
         # about entries or room take minutes instead of milliseconds. `covered` is the
         # KSB's coverage literal (1 in the strict model): a covered KSB has one entry,
         # and one more where it is a repeat.
-        covered = b.vars[coverage_id(inst, k)].lit
+        kept = b.vars.get(coverage_id(inst, k))
+        covered = kept.lit if kept is not None else 0
         b.model.add(b.count(k) >= at4 + at5)
         b.model.add(b.count(k) >= covered + both)
         b.spiral[k] = both
