@@ -112,6 +112,6 @@ def suggest(inst: Instance, group: Group, slack: int, pairs: Pairs) -> str:
     needed = math.ceil(100 * worst[0] / worst[1]) if worst[1] else 100
     return (
         f"raise specialist.max_additional_percent from {limit:g} to "
-        f"{max(needed, math.floor(limit) + 1)}, or map specialist duties to the modules' "
-        "additional content"
+        f"{max(needed, math.floor(limit) + 1)}, or give fewer credits to additional content "
+        "(a module that holds nothing counts whole)"
     )
