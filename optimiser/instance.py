@@ -217,6 +217,10 @@ class Instance:
             if is_partial(k)
         }
 
+    def partial_pairs(self, pairs: set[tuple[int, int]]) -> list[tuple[str, str]]:
+        """The entries of `pairs` marked partial, as (KSB, module) codes in standard order."""
+        return [(self.ksbs[k].code, self.modules[j].code) for k, j in sorted(pairs & self.partial)]
+
     def covers(self, k: int, j: int) -> bool:
         """Mapping k to j can count for k's coverage (the pair is not marked partial)."""
         return (k, j) not in self.partial

@@ -159,13 +159,18 @@ class Result:
     preferences: list[dict[str, Any]] | None = None
     #: revise: the standard's diff (added, removed, reworded, renumbered)
     standard_diff: dict[str, Any] | None = None
+    #: the scenario's qualification category (align, builds-upon, specialist)
+    category: str = "align"
+    #: (KSB, module) entries of the mapping marked partial in the scenario's own mapping
+    partial: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def solved(self) -> bool:
         return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        out: dict[str, Any] = {"category": self.category} if self.category != "align" else {}
+        out |= {
             "status": str(self.status),
             "mapping": {m: list(ks) for m, ks in self.mapping.items()},
             "spiral": list(self.spiral),
@@ -181,6 +186,8 @@ class Result:
             out["conflict_irreducible"] = self.conflict_irreducible
             out["advice"] = [a.to_json() for a in self.advice]
             out["explanation"] = list(self.explanation or [])
+        if self.partial:
+            out["partial"] = [list(pair) for pair in self.partial]
         out["solver"] = dict(self.solver)
         for key in ("placements", "preferences", "standard_diff"):
             if (value := getattr(self, key)) is not None:

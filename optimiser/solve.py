@@ -226,6 +226,8 @@ def solve(
         objective=objective,
         shortage_checked=True,
         solver=_figures(settings, clock, effort, stages, [c.name for c in criteria]),
+        category=inst.category,
+        partial=inst.partial_pairs(pairs),
     )
     if last is None:
         result.solver["first_mapping_only"] = True
@@ -386,4 +388,5 @@ def _unsolved(
         shortage=found,
         shortage_checked=True,
         solver=_figures(settings, clock),
+        category=inst.category,
     )

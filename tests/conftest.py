@@ -274,3 +274,53 @@ def standards_dir() -> Path:
     if not STANDARDS.is_dir() or not any(STANDARDS.glob("ST*.json")):
         pytest.skip(f"no real standards at {STANDARDS}")
     return STANDARDS
+
+
+@st.composite
+def specialist_scenarios(
+    draw: st.DrawFn,
+    ksbs: tuple[int, int] = (2, 5),
+    modules: tuple[int, int] = (2, 4),
+    duties: tuple[int, int] = (1, 3),
+    with_baseline: bool = False,
+) -> Scenario:
+    """A random small scenario of category specialist: a random core standard and
+    programme (`scenarios`), specialist duties, justifications on some core pairs,
+    additional content on some modules, the specialist rules' numbers and, with a
+    baseline, some entries marked partial."""
+    base = draw(scenarios(ksbs=ksbs, modules=modules, with_baseline=with_baseline))
+    data = base.model_dump(mode="json", exclude_none=True)
+    core = [k["code"] for k in data["standard"]["ksbs"]]
+    mods = [m["code"] for m in data["programme"]["modules"]]
+    n_duties = draw(st.integers(*duties))
+    sd = [f"SD{i + 1}" for i in range(n_duties)]
+    data["category"] = "specialist"
+    data["specialist_duties"] = [{"code": c, "text": f"Specialist duty {c}"} for c in sd]
+    locks = data.get("locks", [])
+    locks = [lk for lk in locks if lk.get("mapped") is False or draw(st.booleans())]
+    taken = {(lk["ksb"], lk["module"]) for lk in locks}
+    for _ in range(draw(st.integers(0, 3))):
+        pair = (draw(st.sampled_from(core)), draw(st.sampled_from(mods)))
+        if pair not in taken:
+            taken.add(pair)
+            locks.append({"ksb": pair[0], "module": pair[1], "justification": "taught again"})
+    for lk in locks:  # some locks of mapped pairs give a justification
+        if lk.get("mapped", True) and "justification" not in lk and draw(st.booleans()):
+            lk["justification"] = "revisited"
+    data["locks"] = locks
+    for m in data["programme"]["modules"]:
+        if draw(st.integers(0, 3)) == 0:
+            m["additional"] = {"credits": draw(st.integers(0, m["credits"]))}
+    data["rules"]["specialist"] = {
+        "max_additional_percent": draw(st.sampled_from([20, 40, 10, 100])),
+        "max_pathway_ratio": draw(st.sampled_from([1.25, 2, 1])),
+    }
+    if with_baseline:
+        mapping: dict[str, list[Any]] = {}
+        for m in mods:
+            picked = draw(st.lists(st.sampled_from(core + sd), max_size=3, unique=True))
+            mapping[m] = [
+                {"ksb": c, "partial": True} if draw(st.integers(0, 3)) == 0 else c for c in picked
+            ]
+        data["mapping"] = mapping
+    return scenario_from_data(data, Path("test.yaml"))

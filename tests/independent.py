@@ -4,12 +4,19 @@ It reads the scenario's own models and writes each group of ../shared/SPEC.md §
 plain constraints in a fresh CP-SAT model, sharing no code with htq's builder, rule
 families, instance or explainer. `holds(scenario, groups)` says whether the groups named
 (all of them by default) can hold together; tests use it to show that a conflict has
-no solution and that dropping any one of its groups leaves a set that has one.
+no solution and that dropping any one of its groups leaves a set that has one, and
+`satisfies(scenario, mapping)` re-checks a mapping the solver returned.
+
+The qualification categories (README, "Qualification categories") are written here from
+their documentation too: specialist duties as items evidenced by any method and limited in
+no number of modules, `specialist:SD`, `justify:K@M`, `additional-share`, `pathway-ratio`,
+and mapping entries marked partial that never count for coverage.
 """
 
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from ortools.sat.python import cp_model
 
@@ -36,10 +43,11 @@ def kind(ksb: object) -> str:
 
 
 def room(scenario: Scenario) -> dict[str, int]:
-    """Each module's room, straight from the contract's formula."""
+    """Each module's room, straight from the contract's formula (N counts the specialist
+    duties too)."""
     mods = scenario.programme.modules
     rules = scenario.rules
-    n = len(scenario.standard.ksbs)
+    n = len(scenario.standard.ksbs) + len(scenario.specialist_duties)
     compulsory = sum(m.credits for m in mods if m.compulsory)
     paths: dict[str, int] = {}
     for m in mods:
@@ -62,40 +70,96 @@ def room(scenario: Scenario) -> dict[str, int]:
     return out
 
 
-def holds(scenario: Scenario, groups: set[str] | None = None, effort: float = 60.0) -> bool:
-    """Can the named groups (every group where None) hold together? A solve that gives no
-    verdict fails the caller's test (AssertionError)."""
-    ksbs = scenario.standard.ksbs
+def extra_credits(module: object) -> int:
+    """A module's additional credits: as given, else its additional outcomes' share of all
+    its outcomes, rounded up."""
+    extra = getattr(module, "additional", None)
+    credits = int(module.credits)  # type: ignore[attr-defined]
+    if extra is None:
+        return 0
+    if extra.credits is not None:
+        return int(extra.credits)
+    added = len(extra.outcomes)
+    own = len(module.outcomes or [])  # type: ignore[attr-defined]
+    return math.ceil(credits * added / (added + own)) if added else 0
+
+
+def partial_cells(scenario: Scenario) -> set[tuple[str, str]]:
+    return {
+        (str(k), m)
+        for m, ks in (scenario.mapping or {}).items()
+        for k in ks
+        if getattr(k, "partial", False)
+    }
+
+
+def satisfies(scenario: Scenario, mapping: dict[str, list[str]], effort: float = 60.0) -> bool:
+    """Does the mapping keep every group (each written here on its own)?"""
+    return holds(scenario, None, effort, fixed=mapping)
+
+
+def holds(
+    scenario: Scenario,
+    groups: set[str] | None = None,
+    effort: float = 60.0,
+    fixed: dict[str, list[str]] | None = None,
+) -> bool:
+    """Can the named groups (every group where None) hold together (with the cells of
+    `fixed`, where given, as that mapping has them)? A solve that gives no verdict fails
+    the caller's test (AssertionError)."""
+    specialist = scenario.category == "specialist"
+    duties = [
+        SimpleNamespace(code=d.code, kind="specialist", assessable_by=None)
+        for d in scenario.specialist_duties
+    ]
+    core = list(scenario.standard.ksbs)
+    ksbs = core + duties
     mods = scenario.programme.modules
     rules = scenario.rules
+    partial = partial_cells(scenario)
 
     def on(gid: str) -> bool:
         return groups is None or gid in groups
 
     model = cp_model.CpModel()
     x = {(k.code, m.code): model.new_bool_var(f"{k.code}@{m.code}") for k in ksbs for m in mods}
+    if fixed is not None:
+        chosen = {(str(k), m) for m, ks in fixed.items() for k in ks}
+        for cell, var in x.items():
+            model.add(var == int(cell in chosen))
     table = {method: set(kinds) for method, kinds in EVIDENCE.items()}
     table.update({method: set(kinds) for method, kinds in rules.evidence.items()})
     paths = sorted({m.pathway for m in mods if not m.compulsory and m.pathway})
     scopes = [[m.code for m in mods if m.compulsory or m.pathway == p] for p in paths] or [
         [m.code for m in mods if m.compulsory]
     ]
+    duty_codes = {d.code for d in duties}
+    justified = {(lk.ksb, lk.module) for lk in scenario.locks if lk.justification and lk.mapped}
     for k in ksbs:
-        if on(f"coverage:{k.code}"):
+        is_duty = k.code in duty_codes
+        needed = f"specialist:{k.code}" if is_duty else f"coverage:{k.code}"
+        if (is_duty or not specialist) and on(needed):
             for scope in scopes:
-                model.add(sum(x[k.code, c] for c in scope) >= 1)
+                model.add(sum(x[k.code, c] for c in scope if (k.code, c) not in partial) >= 1)
         if on(f"assessability:{k.code}"):
             for m in mods:
                 ok = any(
-                    kind(k) in table.get(method, set())
-                    and (k.assessable_by is None or method in k.assessable_by)
+                    is_duty
+                    or (
+                        kind(k) in table.get(method, set())
+                        and (k.assessable_by is None or method in k.assessable_by)
+                    )
                     for method in m.assessments
                 )
                 if not ok:
                     model.add(x[k.code, m.code] == 0)
-        limit = getattr(rules.max_modules_per_ksb, kind(k))
-        if on(f"duplication:{k.code}"):
+        if not is_duty and on(f"duplication:{k.code}"):
+            limit = getattr(rules.max_modules_per_ksb, kind(k))
             model.add(sum(x[k.code, m.code] for m in mods) <= limit)
+        if specialist and not is_duty and kind(k) in ("knowledge", "skill"):
+            for m in mods:
+                if (k.code, m.code) not in justified and on(f"justify:{k.code}@{m.code}"):
+                    model.add(x[k.code, m.code] == 0)
     rooms = room(scenario)
     for m in mods:
         load = sum(x[k.code, m.code] for k in ksbs)
@@ -128,6 +192,24 @@ def holds(scenario: Scenario, groups: set[str] | None = None, effort: float = 60
     for lock in scenario.locks:
         if on(f"lock:{lock.ksb}@{lock.module}"):
             model.add(x[lock.ksb, lock.module] == int(lock.mapped))
+    if specialist and on("additional-share"):
+        limit = round(rules.specialist.max_additional_percent * 100)
+        for scope in scopes:
+            extra = []
+            for m in mods:
+                if m.code not in scope:
+                    continue
+                nothing = model.new_bool_var("")  # 1 where the module holds no item
+                holding = [x[k.code, m.code] for k in ksbs]
+                model.add(sum(holding) == 0).only_enforce_if(nothing)
+                model.add(sum(holding) >= 1).only_enforce_if(~nothing)
+                extra.append(extra_credits(m) + (m.credits - extra_credits(m)) * nothing)
+            route = sum(m.credits for m in mods if m.code in scope)
+            model.add(10_000 * sum(extra) <= limit * route)
+    if specialist and len(paths) >= 2 and on("pathway-ratio"):
+        sizes = [sum(m.credits for m in mods if m.code in scope) for scope in scopes]
+        if max(sizes) * 100 > round(rules.specialist.max_pathway_ratio * 100) * min(sizes):
+            model.add_bool_or([])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2

@@ -12,6 +12,7 @@ compulsory modules, or the compulsory modules and one pathway's):
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from optimiser.builder import Builder, Group
 from optimiser.instance import Instance, Scope
@@ -38,7 +39,7 @@ def add(b: Builder) -> None:
     at, out_of = 100 * SCALE // common, _percent(inst) // common
     total = sum(m.credits for m in inst.modules)
     _, slack = b.group(Group(NAME, NAME), slack_ub=at * total, slack_cost=0)
-    empty: dict[int, object] = {}
+    empty: dict[int, Any] = {}
     for j in inst.M:
         module = inst.modules[j]
         if module.credits > module.additional_credits():
