@@ -114,7 +114,8 @@ class MappedKSB(str):
                 other.partial,
                 other.reference,
             )
-        return str.__eq__(self, other)
+        # the same code as plain text: equal where nothing more is said of the entry
+        return not self.partial and self.reference is None and str.__eq__(self, other)
 
     @classmethod
     def _validate(cls, value: Any) -> str:

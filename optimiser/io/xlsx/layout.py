@@ -14,6 +14,10 @@ RULES = "Rules"
 LOCKS = "Locks"
 PREFERENCES = "Preferences"
 MAPPING = "Mapping"
+#: category specialist: the specialist occupation's duties (Code, Text, KSBs)
+SPECIALIST_DUTIES = "Specialist duties"
+#: a reference per mapping entry (learning outcome, unit, page)
+REFERENCES = "References"
 
 SHEET_ORDER = (
     INSTRUCTIONS,
@@ -21,16 +25,22 @@ SHEET_ORDER = (
     STANDARD,
     KSBS,
     DUTIES,
+    SPECIALIST_DUTIES,
     MODULES,
     RULES,
     LOCKS,
     PREFERENCES,
     MAPPING,
+    REFERENCES,
 )
 REQUIRED_SHEETS = (STANDARD, KSBS, MODULES)
 
 #: Field label -> key path of the scenario.
-SCENARIO_FIELDS = {"Name": "name", "Programme title": "programme.title"}
+SCENARIO_FIELDS = {"Name": "name", "Programme title": "programme.title", "Category": "category"}
+CATEGORY_NOTE = (
+    "align (empty: the default; covers every KSB), builds-upon (aligns and adds content) or "
+    "specialist (maps to the Specialist duties sheet)"
+)
 STANDARD_FIELDS = {
     "Reference": "reference",
     "Title": "title",
@@ -53,9 +63,12 @@ MODULE_COLUMNS = (
     "Description",
     "Outcomes",
     "Themes",
+    "Additional credits",
+    "Additional outcomes",
 )
 RULE_COLUMNS = ("Rule", "Value", "Default", "What it means")
-LOCK_COLUMNS = ("KSB", "Module", "Mapped")
+LOCK_COLUMNS = ("KSB", "Module", "Mapped", "Justification")
+REFERENCE_COLUMNS = ("KSB", "Module", "Outcome", "Unit", "Page")
 PREFERENCE_COLUMNS = ("KSB", "Module", "Preference")
 PREFERENCE_WORDS = ("prefer", "avoid")
 
@@ -67,6 +80,8 @@ MAP_FIRST_COL = 3
 NONE_TOKEN = "(none)"
 MARK_WORDS = {"x", "✓", "✔", "yes", "y", "true", "mapped"}
 UNMARK_WORDS = {"", "no", "n", "false", "-", "0"}
+#: a mapped cell marked partial: p (or p with its position: p2)
+PARTIAL_MARK = "p"
 
 #: Extra sheets whose name starts with this are the user's own and are ignored.
 NOTES_PREFIX = "notes"
@@ -148,6 +163,20 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
         "spiral.kinds",
         "kinds",
         "The KSB kinds that count for the spiral rules (knowledge, skill, behaviour).",
+    ),
+    RuleSpec(
+        "specialist.max_additional_percent",
+        "float",
+        "Category specialist: on every route, additional content (mapped to no specialist "
+        "duty or KSB; a module that holds nothing counts whole) takes at most this percent "
+        "of the credits. Checked as additional-share.",
+        percent=True,
+    ),
+    RuleSpec(
+        "specialist.max_pathway_ratio",
+        "float",
+        "Category specialist with pathways: the largest route's credits are at most this "
+        "many times the smallest's. Checked as pathway-ratio.",
     ),
 )
 EVIDENCE_PREFIX = "evidence."

@@ -32,11 +32,18 @@ from optimiser.io.xlsx.layout import (
     SCENARIO,
     SCENARIO_FIELDS,
     SHEET_ORDER,
+    SPECIALIST_DUTIES,
     STANDARD,
     STANDARD_FIELDS,
     place_of,
 )
 from optimiser.io.xlsx.places import Places, Spot
+from optimiser.io.xlsx.read_categories import (
+    apply_references,
+    fold_additional,
+    item_code,
+    specialist_duties,
+)
 from optimiser.io.xlsx.read_mapping import read_mapping
 from optimiser.io.xlsx.rows import (
     DutyRow,
@@ -88,7 +95,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         #: code -> row of sheets KSBs and Modules, to resolve codes typed elsewhere
-        self.rows_of: dict[str, dict[str, int]] = {KSBS: {}, MODULES: {}}
+        self.rows_of: dict[str, dict[str, int]] = {KSBS: {}, MODULES: {}, SPECIALIST_DUTIES: {}}
 
     # -- notes ----------------------------------------------------------------------
     def problem(
@@ -318,7 +325,11 @@ class Reader:
         if duties:
             standard["duties"] = duties
         data["standard"] = standard
+        special = specialist_duties(self)
+        if special:
+            data["specialist_duties"] = special
         programme["modules"] = self.modules()
+        fold_additional(self, programme["modules"])
         data["programme"] = programme
         self.places.put("programme", MODULES, None, None)
         rules = self.rules()
@@ -333,6 +344,7 @@ class Reader:
             if marks:
                 data[key] = marks
         mapping = read_mapping(self)
+        apply_references(self, mapping)
         if mapping is not None:
             data["mapping"] = mapping
         return data
@@ -506,7 +518,11 @@ class Reader:
             for name, column, target in (("ksb", "KSB", KSBS), ("module", "Module", MODULES)):
                 if name not in mark:
                     continue
-                code = self.resolve(target, mark[name])
+                code = (
+                    item_code(self, mark[name])
+                    if target == KSBS
+                    else self.resolve(target, mark[name])
+                )
                 if code is None:
                     self.problem(
                         sheet, r, column, f"{noun} names {self.unknown(target, mark[name])}"

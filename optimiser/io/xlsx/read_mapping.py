@@ -19,6 +19,8 @@ from optimiser.io.xlsx.layout import (
     MAPPING,
     MARK_WORDS,
     MODULES,
+    PARTIAL_MARK,
+    SPECIALIST_DUTIES,
     UNMARK_WORDS,
 )
 from optimiser.io.xlsx.places import Places
@@ -41,6 +43,18 @@ class Reader(Protocol):
     def note_hidden_rows(self, sheet: Sheet, after: int) -> None: ...
 
 
+def _marks(v: Any, ordinal: int) -> tuple[list[int], bool]:
+    """Positions a mapping cell gives, and whether it marks the entry partial: p (or p with
+    a position, p2)."""
+    if isinstance(v, str):
+        word = v.strip().lower()
+        if word == PARTIAL_MARK:
+            return [ordinal], True
+        if re.fullmatch(rf"{PARTIAL_MARK}\s*\d+", word):
+            return _mark(word[1:].strip(), ordinal), True
+    return _mark(v, ordinal), False
+
+
 def _mark(v: Any, ordinal: int) -> list[int]:
     """Positions a mapping cell gives: an x is the row's own place, numbers give order."""
     if v is None or v is False:
@@ -60,10 +74,13 @@ def _mark(v: Any, ordinal: int) -> list[int]:
         return [ordinal]
     if re.fullmatch(r"\d+(\s*,\s*\d+)*", word):
         return [int(p) for p in word.split(",")]
-    raise ValueError(f"mark a mapped cell with x (or leave it empty), found {v!r}")
+    raise ValueError(
+        f"mark a mapped cell with x, or p where it covers the KSB in part (or leave it empty), "
+        f"found {v!r}"
+    )
 
 
-def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
+def read_mapping(reader: Reader) -> dict[str, list[Any]] | None:
     """The existing mapping of the Mapping sheet, or None where there is none."""
     sheet = reader.sheet(MAPPING)
     if sheet is None:
@@ -117,26 +134,27 @@ def read_mapping(reader: Reader) -> dict[str, list[str]] | None:
             continue
         filled.add(r)
         typed = str(code_v).strip()
-        ksb = reader.resolve(KSBS, typed)
+        ksb = reader.resolve(KSBS, typed) or reader.resolve(SPECIALIST_DUTIES, typed)
         if ksb is None:
             unknown_rows[r] = typed
         ksb_rows.append((r, ksb or typed))
     reader.check_gaps(sheet, MAP_FIRST_ROW, filled, "of the KSB rows")
     reader.note_hidden_rows(sheet, 0)
 
-    result: dict[str, list[str]] = {}
+    result: dict[str, list[Any]] = {}
     any_marks = False
     for c, code, include in columns:
         letter = get_column_letter(c)
-        entries: list[tuple[int, int, int, str]] = []
+        entries: list[tuple[int, int, int, Any]] = []
         for ordinal, (r, ksb) in enumerate(ksb_rows, start=1):
             try:
-                positions = _mark(sheet.value(r, c), ordinal)
+                positions, partial = _marks(sheet.value(r, c), ordinal)
             except ValueError as exc:
                 reader.problem(name, r, letter, str(exc))
                 continue
-            entries.extend((p, ordinal, r, ksb) for p in positions)
-        entries.sort()
+            item: Any = {"ksb": ksb, "partial": True} if partial else ksb
+            entries.extend((p, ordinal, r, item) for p in positions)
+        entries.sort(key=lambda e: e[:3])
         for j, (_, _, r, _) in enumerate(entries):
             reader.places.put(f"mapping.{code}[{j}]", name, r, f"{letter} ({code})")
         reader.places.put(f"mapping.{code}", name, MAP_HEADER_ROW, f"{letter} ({code})")

@@ -118,6 +118,8 @@ class ModuleRow(RowModel):
     description: KeptText = Field(None, alias="Description")
     outcomes: Lines = Field(None, alias="Outcomes")
     themes: Commas = Field(None, alias="Themes")
+    additional_credits: Number = Field(None, alias="Additional credits")
+    additional_outcomes: Lines = Field(None, alias="Additional outcomes")
 
 
 class FieldRow(RowModel):
@@ -141,9 +143,18 @@ class LockRow(RowModel):
     ksb: Text = Field(None, alias="KSB")
     module: Text = Field(None, alias="Module")
     mapped: YesNo = Field(None, alias="Mapped")
+    justification: KeptText = Field(None, alias="Justification")
 
 
 class PreferenceRow(RowModel):
     ksb: Text = Field(None, alias="KSB")
     module: Text = Field(None, alias="Module")
     preference: Annotated[str | None, _cell(_preference)] = Field(None, alias="Preference")
+
+
+class ReferenceRow(RowModel):
+    ksb: Text = Field(None, alias="KSB")
+    module: Text = Field(None, alias="Module")
+    outcome: Text = Field(None, alias="Outcome")
+    unit: KeptText = Field(None, alias="Unit")
+    page: Text = Field(None, alias="Page")

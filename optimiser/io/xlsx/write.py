@@ -17,6 +17,7 @@ from optimiser.errors import InputError
 from optimiser.io.xlsx.cells import LINE_SEPARATORS, TextTooLong, join_list, set_text, set_value
 from optimiser.io.xlsx.instructions import write_instructions
 from optimiser.io.xlsx.layout import (
+    CATEGORY_NOTE,
     DUTIES,
     DUTY_COLUMNS,
     EVIDENCE_PREFIX,
@@ -37,10 +38,13 @@ from optimiser.io.xlsx.layout import (
     PREFERENCE_COLUMNS,
     PREFERENCE_WORDS,
     PREFERENCES,
+    REFERENCE_COLUMNS,
+    REFERENCES,
     RULE_COLUMNS,
     RULE_SPECS,
     RULES,
     SCENARIO,
+    SPECIALIST_DUTIES,
     STANDARD,
     VALIDATION_ROWS,
     place_of,
@@ -56,6 +60,12 @@ from optimiser.io.xlsx.styles import (
     prompt_help,
     style_header,
     write_header,
+)
+from optimiser.io.xlsx.write_categories import (
+    mark,
+    module_extra,
+    write_references,
+    write_specialist_duties,
 )
 
 
@@ -175,8 +185,14 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
                 (scenario.programme.title or None) if scenario else None,
                 "The programme's title",
             ),
+            (
+                "Category",
+                scenario.category if scenario and scenario.category != "align" else None,
+                CATEGORY_NOTE,
+            ),
         ],
     )
+    list_validation(ws, ("align", "builds-upon", "specialist"), "B4", CATEGORY_NOTE)
 
     ws = wb.create_sheet(STANDARD)
     _write_kv(
@@ -222,9 +238,10 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
         ws.cell(r, 2).alignment = WRAP
         ws.cell(r, 3).alignment = WRAP
     prompt_help(ws, column_range(DUTY_COLUMNS, "KSBs"), "KSBs", "KSB codes separated by commas")
+    write_specialist_duties(wb, scenario)
 
     ws = wb.create_sheet(MODULES)
-    write_header(ws, MODULE_COLUMNS, (11, 32, 7, 8, 12, 14, 26, 9, 60, 50, 20))
+    write_header(ws, MODULE_COLUMNS, (11, 32, 7, 8, 12, 14, 26, 9, 60, 50, 20, 10, 40))
     modules = scenario.programme.modules if scenario else []
     for r, m in enumerate(modules, start=2):
         values: list[object] = [
@@ -239,10 +256,11 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
             _optional_text(m.description),
             join_list(m.outcomes, LINE_SEPARATORS),
             join_list(m.themes),
+            *module_extra(m.additional),
         ]
         for c, v in enumerate(values, start=1):
             set_value(ws.cell(r, c), v)
-            if c in (2, 7, 9, 10, 11):
+            if c in (2, 7, 9, 10, 11, 13):
                 ws.cell(r, c).alignment = WRAP
     list_validation(ws, ("4", "5"), column_range(MODULE_COLUMNS, "Level"), "4 or 5")
     list_validation(
@@ -277,7 +295,7 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
     _write_pair_marks(
         wb.create_sheet(LOCKS),
         LOCK_COLUMNS,
-        [(lock.ksb, lock.module, lock.mapped) for lock in locks],
+        [(lock.ksb, lock.module, lock.mapped, lock.justification) for lock in locks],
         ("yes", "no"),
         "yes (default) or no",
     )
@@ -292,6 +310,7 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
 
     ws = wb.create_sheet(MAPPING)
     _write_mapping(ws, scenario, standard)
+    write_references(wb, scenario)
     for sheet in wb.worksheets:  # printed or saved as PDF: one page wide, landscape
         if sheet.title in (INSTRUCTIONS, RULES):
             for r in range(1, sheet.max_row + 1):
@@ -306,16 +325,20 @@ def _build(scenario: Scenario | None, standard: Standard | None) -> Workbook:
 def _write_pair_marks(
     ws: Worksheet,
     columns: Sequence[str],
-    marks: list[tuple[str, str, object]],
+    marks: Sequence[tuple[object, ...]],
     choices: Sequence[str],
     prompt: str,
 ) -> None:
-    """A Locks or Preferences sheet: KSB, Module and the mark, with a dropdown for the mark."""
-    write_header(ws, columns, (12, 14, 12))
-    for r, (ksb, module, value) in enumerate(marks, start=2):
-        set_text(ws.cell(r, 1), ksb)
-        set_text(ws.cell(r, 2), module)
+    """A Locks or Preferences sheet: KSB, Module and the mark (a lock: and its
+    justification), with a dropdown for the mark."""
+    write_header(ws, columns, (12, 14, 12, 60))
+    for r, (ksb, module, value, *rest) in enumerate(marks, start=2):
+        set_text(ws.cell(r, 1), str(ksb))
+        set_text(ws.cell(r, 2), str(module))
         set_value(ws.cell(r, 3), value)
+        for c, text in enumerate(rest, start=4):
+            set_text(ws.cell(r, c), _optional_text(text))  # type: ignore[arg-type]
+            ws.cell(r, c).alignment = WRAP
     list_validation(ws, choices, column_range(columns, columns[2]), prompt)
 
 
@@ -324,7 +347,8 @@ def _write_mapping(ws: Worksheet, scenario: Scenario | None, standard: Standard 
     modules = [m.code for m in scenario.programme.modules] if scenario else []
     if mapping is not None:
         modules += [m for m in mapping if m not in modules]
-    ksbs = [k.code for k in standard.ksbs] if standard else []
+    items = scenario.items() if scenario else standard.ksbs if standard else []
+    ksbs = [k.code for k in items]
 
     set_text(ws.cell(MAP_SWITCH_ROW, 1), "Existing mapping")
     ws.cell(MAP_SWITCH_ROW, 1).font = Font(bold=True)
@@ -343,7 +367,7 @@ def _write_mapping(ws: Worksheet, scenario: Scenario | None, standard: Standard 
     ws.cell(MAP_INCLUDE_ROW, 1).font = Font(bold=True)
     ws.cell(MAP_INCLUDE_ROW, 2).font = Font(italic=True)
     style_header(ws, MAP_HEADER_ROW, 2 + max(len(modules), 1))
-    texts = {k.code: k.text for k in standard.ksbs} if standard else {}
+    texts = {k.code: k.text for k in items}
     rows = {code: MAP_FIRST_ROW + i for i, code in enumerate(ksbs)}
     for code, r in rows.items():
         set_text(ws.cell(r, 1), code)
@@ -361,18 +385,22 @@ def _write_mapping(ws: Worksheet, scenario: Scenario | None, standard: Standard 
         canonical = [k for k in ksbs if k in set(listed)]
         if listed == canonical:
             for k in listed:
-                set_text(ws.cell(rows[k], c), "x")
+                set_value(ws.cell(rows[k], c), mark(k, None))
         else:
             positions: dict[str, list[int]] = {}
+            entry_of = {str(k): k for k in listed}
             for p, k in enumerate(listed, start=1):
                 positions.setdefault(k, []).append(p)
             for k, ps in positions.items():
-                set_value(ws.cell(rows[k], c), ps[0] if len(ps) == 1 else ", ".join(map(str, ps)))
+                one = mark(entry_of[k], ps[0]) if len(ps) == 1 else ", ".join(map(str, ps))
+                set_value(ws.cell(rows[k], c), one)
         for r in rows.values():
             ws.cell(r, c).alignment = Alignment(horizontal="center")
     last = get_column_letter(MAP_FIRST_COL + max(len(modules), 1) + 20)
     marks = f"C{MAP_FIRST_ROW}:{last}{VALIDATION_ROWS}"
-    list_validation(ws, ("x",), marks, "x where the KSB is mapped to the module", strict=False)
+    list_validation(
+        ws, ("x", "p"), marks, "x where the KSB is mapped to the module; p: in part", strict=False
+    )
     list_validation(ws, ("yes", "no"), f"C{MAP_INCLUDE_ROW}:{last}{MAP_INCLUDE_ROW}", "yes or no")
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 50
@@ -422,6 +450,8 @@ _HEADERS: dict[str, Sequence[str]] = {
     MODULES: MODULE_COLUMNS,
     RULES: RULE_COLUMNS,
     LOCKS: LOCK_COLUMNS,
+    SPECIALIST_DUTIES: DUTY_COLUMNS,
+    REFERENCES: REFERENCE_COLUMNS,
     PREFERENCES: PREFERENCE_COLUMNS,
     SCENARIO: KV_HEADERS,
     STANDARD: KV_HEADERS,
