@@ -114,8 +114,8 @@ class MappedKSB(str):
                 other.partial,
                 other.reference,
             )
-        # the same code as plain text: equal where nothing more is said of the entry
-        return not self.partial and self.reference is None and str.__eq__(self, other)
+        # as a code (sets, dict keys, lookups by code): what is said of it aside
+        return str.__eq__(self, other)
 
     @classmethod
     def _validate(cls, value: Any) -> str:
@@ -171,3 +171,12 @@ def mapping_from_list(entries: list[Any]) -> dict[str, list[Any]]:
         rest = {k: v for k, v in item.items() if k != "module"}
         out.setdefault(str(item["module"]).strip(), []).append(rest)
     return out
+
+
+def carry_entries(
+    before: dict[str, list[str]] | None, after: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """`after` with each entry that `before` also has keeping what `before` said of it
+    (partial, its reference): a proposal keeps the marks of the entries it keeps."""
+    said = {(str(k), m): k for m, ks in (before or {}).items() for k in ks}
+    return {m: [said.get((str(k), m), k) for k in ks] for m, ks in after.items()}

@@ -16,6 +16,8 @@ from optimiser.fit.model import FitMatrix
 from optimiser.fit.text import terms
 from optimiser.instance import Instance
 from optimiser.io.xlsx import RULE_SPECS, rule_value
+from optimiser.report.categories import facts as category_facts
+from optimiser.report.categories import reference
 from optimiser.result import Result, SolveStatus
 from optimiser.rules import describe, group_of
 
@@ -31,6 +33,8 @@ RULE_WORDS = {
     "spiral.min": "Fewest spiral KSBs",
     "spiral.max": "Most spiral KSBs",
     "spiral.kinds": "Kinds that count as spiral",
+    "specialist.max_additional_percent": "Most additional content on a route, %",
+    "specialist.max_pathway_ratio": "Largest route against the smallest (pathways)",
 }
 
 
@@ -113,10 +117,17 @@ class Place:
     outcomes: list[str]  # labels ("LO2") of the outcomes that share words with the KSB
     fit: float | None
     why: list[str]
+    #: the scenario's mapping marks the entry partial (it never counts for coverage)
+    partial: bool = False
+    #: where the programme's specification evidences it (outcome, unit, page), in words
+    reference: str = ""
 
     @property
     def name(self) -> str:
-        return f"{self.module} {self.title}".strip()
+        said = ["partial"] if self.partial else []
+        said += [self.reference] if self.reference else []
+        tail = f" [{'; '.join(said)}]" if said else ""
+        return f"{self.module} {self.title}".strip() + tail
 
 
 @dataclass
@@ -308,11 +319,14 @@ class Document:
                         self._outcomes(ksb.text, m.outcomes),
                         score,
                         why,
+                        not inst.covers(k, j),
+                        reference(inst, k, j),
                     )
                 )
+            counting = {j for j in mine if inst.covers(k, j)}
             if not mine:
                 coverage = "none"
-            elif all(mine & scope for scope in scopes if scope):
+            elif all(counting & scope for scope in scopes if scope):
                 coverage = "full"
             else:
                 coverage = "partial"
@@ -329,9 +343,11 @@ class Document:
                 missing = [
                     scope.name or "the compulsory modules"
                     for scope in inst.scopes
-                    if not mine & set(scope.modules)
+                    if not counting & set(scope.modules)
                 ]
                 row.notes.append("not on the route through " + ", ".join(missing))
+            if inst.specialist and not inst.is_duty(k) and not mine:
+                row.notes.append("not required: a specialist qualification maps its duties")
             if row.spiral:
                 row.notes.append(self._spiral_note(mine))
             rows.append(row)
@@ -427,6 +443,7 @@ class Document:
             out.append(("Spiral KSBs (met at level 4 and 5)", f"{len(self.spiral)}: {spiral}"))
         full = [row.code for row in self.module_rows if row.load >= row.capacity]
         out.append(("Modules filled to their room", ", ".join(full) or "none"))
+        out += category_facts(inst, self.pairs)
         if self.r.changes is not None:
             out.append(
                 (
@@ -442,6 +459,8 @@ class Document:
         rules = self.s.rules
         out: list[tuple[str, str]] = []
         for spec in RULE_SPECS:
+            if spec.name.startswith("specialist.") and self.s.category != "specialist":
+                continue  # the specialist rules are in force only there
             value = rule_value(rules, spec.name)
             if spec.name == "bunching" and rules.capacity_per_credit is not None:
                 value = f"{value:g}, not in force: capacity_per_credit sets each module's room"

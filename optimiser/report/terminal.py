@@ -13,6 +13,7 @@ from optimiser.diff import comparable, word_diff
 from optimiser.impact import Impact
 from optimiser.instance import Instance
 from optimiser.match import Match, natural
+from optimiser.report.categories import lines as category_lines
 from optimiser.result import ChangeKind, Result, SolveStatus
 from optimiser.revise import Revision
 
@@ -57,6 +58,9 @@ def print_result(console: Console, inst: Instance, result: Result, title: str = 
                 f"Spiral (met at level 4 and again at level 5, marked *): "
                 f"{', '.join(result.spiral)}"
             )
+        pairs = inst.pairs_of(result.mapping)
+        for line in category_lines(inst, pairs):
+            console.print(line, markup=False, highlight=False)
         console.print(objective_words(result.objective), markup=False, highlight=False)
         if result.placements is None:
             console.print(
@@ -146,6 +150,8 @@ def _short(ids: list[str], limit: int = 12) -> str:
 
 def print_check(console: Console, inst: Instance, result: CheckResult) -> None:
     console.print(f"[bold]{inst.scenario.name or inst.scenario.programme.title}[/bold]")
+    for line in category_lines(inst, inst.pairs_of(inst.scenario.mapping)):
+        console.print(line, markup=False, highlight=False)
     if result.ok:
         console.print("The mapping satisfies every rule.")
         return

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from models import Scenario
+from models.categories import carry_entries, is_partial
 from optimiser.errors import InputError
 from optimiser.io.xlsx import (
     MAP_FIRST_COL,
@@ -26,6 +27,7 @@ from optimiser.io.xlsx import (
     MAPPING,
     set_text,
 )
+from optimiser.io.xlsx.layout import PARTIAL_MARK
 from optimiser.report.files import atomic_write
 
 MARK = "x"
@@ -75,7 +77,7 @@ def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]
             last_col += 1
             columns[m.code] = last_col
             set_text(ws.cell(MAP_HEADER_ROW, last_col), m.code)
-    for k in scenario.standard.ksbs:
+    for k in scenario.items():
         if k.code not in rows:
             last_row += 1
             rows[k.code] = last_row
@@ -89,7 +91,7 @@ def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]
     for module, ksbs in mapping.items():
         for ksb in ksbs:
             cell = ws.cell(rows[ksb], columns[module])
-            set_text(cell, MARK)
+            set_text(cell, PARTIAL_MARK if is_partial(ksb) else MARK)
             cell.alignment = Alignment(horizontal="center")
 
 
@@ -111,6 +113,7 @@ def write_updated_scenario(
         raise InputError(
             str(target), "", "htq never overwrites its input: name a new file for --update"
         )
+    mapping = carry_entries(scenario.mapping, mapping)
     from_book = source.suffix.lower() == ".xlsx" and target.suffix.lower() == ".xlsx"
     if from_book and keep_source:
 

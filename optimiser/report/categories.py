@@ -1,0 +1,85 @@
+"""What the qualification categories add to the documents, in words with codes and
+numbers: the category, the partial entries, each entry's reference, the specialist duties'
+coverage, the justified repeats of core content and the additional content per route."""
+
+from __future__ import annotations
+
+from models.categories import reference_of
+from optimiser.instance import Instance
+from optimiser.rules.additional import route_share
+from optimiser.rules.coverage import missing_scopes, scope_words
+
+Pairs = set[tuple[int, int]]
+
+CATEGORY_WORDS = {
+    "align": "aligns to the standard (covers every KSB)",
+    "builds-upon": "builds upon the standard: aligns to it and adds content beyond it",
+    "specialist": "additional specialist: maps to specialist duties on top of the core occupation",
+}
+
+
+def reference(inst: Instance, k: int, j: int) -> str:
+    """The reference the scenario's mapping gives the entry (k, j), in words ('' if none)."""
+    code, module = inst.ksbs[k].code, inst.modules[j].code
+    for entry in (inst.scenario.mapping or {}).get(module, []):
+        ref = reference_of(entry)
+        if str(entry) == code and ref is not None:
+            return ref.words()
+    return ""
+
+
+def entry_words(inst: Instance, k: int, j: int) -> str:
+    """'S5 in CLD501 (LO3, Unit 1, p. 5)'."""
+    ref = reference(inst, k, j)
+    return f"{inst.ksbs[k].code} in {inst.modules[j].code}" + (f" ({ref})" if ref else "")
+
+
+def facts(inst: Instance, pairs: Pairs) -> list[tuple[str, str]]:
+    """(label, value) lines for a summary; none for an align scenario without partial
+    entries, so its documents are as they always were."""
+    out: list[tuple[str, str]] = []
+    if inst.category != "align":
+        out.append(("Category", f"{inst.category} ({CATEGORY_WORDS[inst.category]})"))
+    partial = sorted(pairs & inst.partial)
+    if partial:
+        out.append(
+            (
+                "Partial entries (never count for coverage)",
+                "; ".join(entry_words(inst, k, j) for k, j in partial),
+            )
+        )
+    if inst.specialist:
+        duties = inst.duty_items
+        covered = [k for k in duties if not missing_scopes(inst, k, pairs)]
+        out.append(
+            ("Specialist duties covered on every route", f"{len(covered)} of {len(duties)}")
+        )
+        repeats = sorted((k, j) for k, j in pairs if not inst.is_duty(k))
+        justified = [entry_words(inst, k, j) for k, j in repeats if (k, j) in inst.justified]
+        out.append(("Core KSBs taught again (justified)", "; ".join(justified) or "none"))
+        free = [inst.ksbs[k].code for k, _ in repeats if inst.kind(k) == "behaviour"]
+        out.append(("Core behaviours embedded", ", ".join(dict.fromkeys(free)) or "none"))
+    if inst.category != "align":
+        out.append(("Additional content", additional_words(inst, pairs)))
+    return out
+
+
+def additional_words(inst: Instance, pairs: Pairs) -> str:
+    """Additional credits per route, with the limit where it is a rule."""
+    parts = []
+    for scope in inst.scopes:
+        extra, route, _ = route_share(inst, scope, pairs)
+        share = 100 * extra / route if route else 0.0
+        parts.append(
+            f"{extra} of {route} credits ({share:.0f} %) on {scope_words(inst, scope.name)}"
+        )
+    text = "; ".join(parts)
+    if inst.specialist:
+        limit = inst.scenario.rules.specialist.max_additional_percent
+        return f"{text}; the limit is {limit:g} %"
+    return f"{text}; allowed beyond the standard (builds-upon)"
+
+
+def lines(inst: Instance, pairs: Pairs) -> list[str]:
+    """The facts as terminal lines."""
+    return [f"{label}: {value}" for label, value in facts(inst, pairs)]
