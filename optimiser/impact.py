@@ -85,7 +85,7 @@ def module_changes(before: Scenario, after: Scenario) -> list[dict[str, Any]]:
 
 
 def _ksb_modules(scenario: Scenario) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {k.code: [] for k in scenario.standard.ksbs}
+    out: dict[str, list[str]] = {k.code: [] for k in scenario.items()}
     for module, codes in (scenario.mapping or {}).items():
         for code in codes:
             out.setdefault(code, []).append(module)
@@ -100,13 +100,16 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
     ids_b, ids_a = set(check_b.ids), set(check_a.ids)
     new_violations = [g for g in check_a.ids if g not in ids_b]
     resolved = [g for g in check_b.ids if g not in ids_a]
-    uncovered_after = {g.split(":", 1)[1] for g in ids_a if g.startswith("coverage:")}
-    after_codes = {k.code for k in after.standard.ksbs}
+    # a specialist duty's coverage (specialist:SD) counts as a KSB's (coverage:K)
+    covering = ("coverage:", "specialist:")
+    uncovered_after = {g.split(":", 1)[1] for g in ids_a if g.startswith(covering)}
+    after_codes = {k.code for k in after.items()}
     coverage_lost = [
         k.code
-        for k in before.standard.ksbs
-        if f"coverage:{k.code}" not in ids_b
+        for k in before.items()
+        if not {f"coverage:{k.code}", f"specialist:{k.code}"} & ids_b
         and (k.code in uncovered_after or k.code not in after_codes)
+        and (before.category != "specialist" or k.kind == "specialist")
     ]
     changes = module_changes(before, after)
     per_before, per_after = _ksb_modules(before), _ksb_modules(after)

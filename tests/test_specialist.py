@@ -342,3 +342,49 @@ def test_check_json_names_the_specialist_rules(tmp_path: Path) -> None:
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert out["violations"] == ["specialist:SD5", "justify:S5@CLD501"]
+
+
+# --- a real standard as the core occupation ------------------------------------------------------
+def test_specialist_on_a_real_standard_solves_and_checks(standards_dir: Path) -> None:
+    """A specialist programme built at test time on a real standard (read from its folder,
+    nothing of it stored here): solved, checked by htq and by the independent encoding."""
+    from optimiser.io.normalised import read_normalised_standard
+
+    path = next(
+        p
+        for p in sorted(standards_dir.glob("ST*.json"))
+        if read_normalised_standard(p).level in (4, 5)
+    )
+    standard = read_normalised_standard(path)
+    knowledge = next(k.code for k in standard.ksbs if k.kind == "knowledge")
+    data: dict[str, Any] = {
+        "name": "specialist on a real standard",
+        "category": "specialist",
+        "standard": standard.model_dump(exclude_none=True),
+        "specialist_duties": [
+            {"code": f"SD{i}", "text": f"Specialist duty {i} of the test programme"}
+            for i in range(1, 5)
+        ],
+        "programme": {
+            "title": "Specialist test programme",
+            "modules": [
+                module(f"SP{i}", level=5, assessments=["practical", "written"])
+                for i in range(1, 5)
+            ]
+            + [module("SP5", level=5, compulsory=False, pathway="A", assessments=["project"])]
+            + [module("SP6", level=5, compulsory=False, pathway="B", assessments=["portfolio"])],
+        },
+        "locks": [{"ksb": knowledge, "module": "SP1", "justification": "revisited in depth"}],
+    }
+    scen = scenario_from_data(data, Path("real.yaml"))
+    result = solve_fast(scen)
+    assert result.solved, result.explanation
+    inst = Instance(scen)
+    assert check_mapping(inst, result.mapping).ok
+    assert satisfies(scen, result.mapping)
+    mapped = {k for ks in result.mapping.values() for k in ks}
+    assert {"SD1", "SD2", "SD3", "SD4", knowledge} <= mapped
+    core_ks = {k.code for k in standard.ksbs if k.kind in ("knowledge", "skill")}
+    assert mapped & core_ks == {knowledge}  # no repeat learning without a justification
+    checked = scenario_from_data({**data, "mapping": result.mapping}, Path("real.yaml"))
+    assert check_mapping(Instance(checked), checked.mapping or {}).ok

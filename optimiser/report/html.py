@@ -21,6 +21,7 @@ from optimiser.report.files import atomic_write
 from optimiser.result import Result, SolveStatus
 
 MARK = "✓"
+PARTIAL = "p"  # an entry the scenario marks partial: it never counts for coverage
 SPIRAL = "↻"
 
 CSS = """
@@ -170,6 +171,7 @@ class _Html:
         fit = doc.fit
         body: list[str] = []
         placed = {(p.module, k.code) for k in doc.ksb_rows for p in k.places}
+        halves = {(p.module, k.code) for k in doc.ksb_rows for p in k.places if p.partial}
         for name, ksbs in self.groups():
             body.append(f"<tr class='group'><th colspan='{len(modules) + 3}'>{_e(name)}</th></tr>")
             for k in ksbs:
@@ -188,7 +190,8 @@ class _Html:
                                 f" style='background:rgba(91,155,213,{0.15 + 0.6 * score:.2f})'"
                             )
                     cls = "c on" if on else "c"
-                    cells.append(f"<td class='{cls}'{shade}>{MARK if on else ''}</td>")
+                    shown = (PARTIAL if (m.code, k.code) in halves else MARK) if on else ""
+                    cells.append(f"<td class='{cls}'{shade}>{shown}</td>")
                 cells.append(f"<td class='num'>{len(k.places)}</td>")
                 spiral = " spiral" if k.spiral else ""
                 body.append(

@@ -28,6 +28,7 @@ from optimiser.report.content import Document
 from optimiser.result import Result, SolveStatus
 
 MAPPED_MARK = "✓"
+PARTIAL_MARK = "p"  # an entry the scenario marks partial
 FONT = "Calibri"  # Excel's own; LibreOffice shows it with the metric-equal Carlito
 SIZE = 10  # body text, points
 LINE = 12.5  # height of one line of body text, points
@@ -299,6 +300,7 @@ class _Workbook:
         ws.column_dimensions[get_column_letter(total_col)].width = 9
 
         placed = {(p.module, row.code) for row in doc.ksb_rows for p in row.places}
+        halves = {(p.module, k.code) for k in doc.ksb_rows for p in k.places if p.partial}
         row = 4
         for k in doc.ksb_rows:
             _put(ws, row, 1, k.code, BOLD)
@@ -311,7 +313,7 @@ class _Workbook:
                 cell.border = GRID
                 cell.alignment = CENTER
                 if (m.code, k.code) in placed:
-                    set_text(cell, MAPPED_MARK)
+                    set_text(cell, PARTIAL_MARK if (m.code, k.code) in halves else MAPPED_MARK)
                     cell.fill = MAPPED_FILL
             _put(ws, row, total_col, len(k.places))
             fit_height(ws, row)
