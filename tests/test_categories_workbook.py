@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from models import Scenario
 from models.categories import is_partial, reference_of
+from optimiser.cli import app
 from optimiser.errors import InputError, InputErrors
 from optimiser.impact import impact
 from optimiser.io import load_scenario
@@ -146,3 +147,36 @@ def test_a_partial_mark_alone_is_a_minor_change(tmp_path: Path) -> None:
     found = impact(before, after, FAST)
     assert found.classification == "minor"
     assert found.new_violations == []
+
+
+def test_the_documents_list_partial_entries_references_and_duties(tmp_path: Path) -> None:
+    book, page = tmp_path / "mapping.xlsx", tmp_path / "report.html"
+    result = RUNNER.invoke(app, ["solve", str(EXAMPLE), "-o", str(book), "--html", str(page)])
+    assert result.exit_code == 0, result.stdout
+    assert "Partial entries (never count for coverage): S5 in CLD501 (LO3, Unit 1, p. 5)" in (
+        result.stdout
+    )
+    assert "Specialist duties covered on every route: 5 of 5" in result.stdout
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[:4] == ["Summary", "Mapping", "KSB coverage", "Duty coverage"]
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Category"].startswith("specialist (an additional specialist qualification")
+    assert summary["Additional content"].endswith("the limit is 20 %")
+    duties = {r[0]: r[2] for r in wb["Duty coverage"].iter_rows(min_row=2, values_only=True)}
+    assert duties["SD5"] == "CLD504 [LO1, Unit 4, p. 16], CLD505 [LO1, Unit 5, p. 20]"
+    assert "S5: CLD501 [partial; LO3, Unit 1, p. 5]" in duties["D3"]
+    coverage = {r[0]: r for r in wb["KSB coverage"].iter_rows(min_row=2, values_only=True)}
+    assert "CLD501 Cloud architecture and shared responsibility [partial; LO3" in coverage["S5"][2]
+    assert cell_of(wb["Mapping"], "S5", "CLD501").value == "p"
+    html = page.read_text()
+    assert "Coverage of each duty" in html and "[partial; LO3, Unit 1, p. 5]" in html
+
+
+def test_an_aligned_result_workbook_is_as_it_was(tmp_path: Path) -> None:
+    book = tmp_path / "mapping.xlsx"
+    path = SCENARIOS / "hnc-cyber-security-validated.yaml"
+    assert RUNNER.invoke(app, ["solve", str(path), "-o", str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    assert "Duty coverage" not in wb.sheetnames
+    labels = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
+    assert "Category" not in labels and "Additional content" not in labels

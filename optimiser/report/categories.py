@@ -12,9 +12,10 @@ from optimiser.rules.coverage import missing_scopes, scope_words
 Pairs = set[tuple[int, int]]
 
 CATEGORY_WORDS = {
-    "align": "aligns to the standard (covers every KSB)",
-    "builds-upon": "builds upon the standard: aligns to it and adds content beyond it",
-    "specialist": "additional specialist: maps to specialist duties on top of the core occupation",
+    "align": "aligns to the standard, covering every KSB",
+    "builds-upon": "builds upon the standard, aligning to it and adding content beyond it",
+    "specialist": "an additional specialist qualification, mapped to its specialist duties "
+    "on top of the core occupation",
 }
 
 
@@ -83,3 +84,36 @@ def additional_words(inst: Instance, pairs: Pairs) -> str:
 def lines(inst: Instance, pairs: Pairs) -> list[str]:
     """The facts as terminal lines."""
     return [f"{label}: {value}" for label, value in facts(inst, pairs)]
+
+
+def wanted(inst: Instance) -> bool:
+    """Documents list coverage per duty where the category is not align or the mapping
+    gives references (the approval template asks for both per KSB and per duty)."""
+    return inst.category != "align" or any(
+        reference_of(e) is not None for es in (inst.scenario.mapping or {}).values() for e in es
+    )
+
+
+def duty_rows(inst: Instance, pairs: Pairs) -> list[list[object]]:
+    """Per duty of the standard, then per specialist duty: code, statement, and where each
+    of its KSBs (a specialist duty: the duty itself) is covered, with partial marks and
+    references."""
+
+    def where(k: int) -> str:
+        places = []
+        for j in inst.M:
+            if (k, j) in pairs:
+                said = (["partial"] if (k, j) in inst.partial else []) + [
+                    r for r in [reference(inst, k, j)] if r
+                ]
+                places.append(inst.modules[j].code + (f" [{'; '.join(said)}]" if said else ""))
+        return ", ".join(places) or "not mapped"
+
+    out: list[list[object]] = []
+    for duty in inst.scenario.standard.duties:
+        ks = [inst.k_index[c] for c in duty.ksbs]
+        lines = "\n".join(f"{inst.ksbs[k].code}: {where(k)}" for k in ks) or None
+        out.append([duty.code, duty.text or None, lines])
+    for k in inst.duty_items:
+        out.append([inst.ksbs[k].code, inst.ksbs[k].text or None, where(k)])
+    return out

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from optimiser.fit.model import FitMatrix
 from optimiser.instance import Instance
+from optimiser.report import categories
 from optimiser.report.content import KIND_LABEL, Document, KsbRow, ModuleRow
 from optimiser.report.files import atomic_write
 from optimiser.result import Result, SolveStatus
@@ -337,6 +338,16 @@ class _Html:
         head = ("Role", "Name", "Signature", "Date")
         return "<h2>Sign-off</h2>" + _table(head, rows, "sign", "22% auto auto 14%")
 
+    def duties(self) -> str:
+        rows = categories.duty_rows(self.doc.inst, self.doc.pairs)
+        cells = (
+            [f"<td class='code'>{_e(code)}</td>", _e(text or ""), _e(where).replace("\n", "<br>")]
+            for code, text, where in rows
+        )
+        head = ("Duty", "Statement", "Where covered (partial; reference)")
+        table = _table(head, cells, "cov", "4.5em 40% auto")
+        return "<section class='page'><h2>Coverage of each duty</h2>" + table + "</section>"
+
     def page(self) -> str:
         doc = self.doc
         body = [self.head()]
@@ -344,6 +355,8 @@ class _Html:
             if self.r.changes is not None:
                 body.append(self.changes())
             body += [self.heatmap(), self.loads(), self.coverage()]
+            if categories.wanted(doc.inst):
+                body.append(self.duties())
         else:
             body.append(self.loads())
         if SolveStatus(self.r.status) == SolveStatus.INFEASIBLE:

@@ -24,6 +24,7 @@ from optimiser.fit.model import FitMatrix
 from optimiser.instance import Instance
 from optimiser.io.write import atomic_write
 from optimiser.io.xlsx import set_text, set_value
+from optimiser.report import categories
 from optimiser.report.content import Document
 from optimiser.result import Result, SolveStatus
 
@@ -522,6 +523,15 @@ class _Workbook:
         ws.freeze_panes = "A2"
         _print_setup(ws, doc, "1:1")
 
+    def duties(self, ws: Worksheet) -> None:
+        """Per duty (and specialist duty): where its KSBs are covered, with references."""
+        doc = self.doc
+        _widths(ws, (10, 60, 70))
+        _header(ws, 1, ["Duty", "Statement", "Where covered (partial; reference)"])
+        _table(ws, 2, categories.duty_rows(doc.inst, doc.pairs))
+        ws.freeze_panes = "A2"
+        _print_setup(ws, doc, "1:1")
+
     def build(self) -> Workbook:
         wb = Workbook()
         first = wb.active
@@ -530,6 +540,8 @@ class _Workbook:
         if self.doc.solved:
             self.mapping(wb.create_sheet("Mapping"))
             self.coverage(wb.create_sheet("KSB coverage"))
+            if categories.wanted(self.doc.inst):
+                self.duties(wb.create_sheet("Duty coverage"))
         self.modules(wb.create_sheet("Modules"))
         if self.r.status == SolveStatus.INFEASIBLE:
             self.explanation(wb.create_sheet("Explanation"))
