@@ -255,7 +255,14 @@ def single_repair(inst: Instance, conflict: list[str], oracle: Oracle) -> str | 
     plain feasibility solve, usually far quicker than proving the minimum by search.
     """
     everything = list(oracle.b.groups)
-    order = {"capacity": 0, "duplication": 1, "level_share": 2, "spiral": 3, "min_load": 4}
+    order = {
+        "capacity": 0,
+        "duplication": 1,
+        "level_share": 2,
+        "additional-share": 2,
+        "spiral": 3,
+        "min_load": 4,
+    }
     ranked = sorted(conflict, key=lambda g: order.get(oracle.b.groups[g].family, 9))
     for tried, g in enumerate(ranked):
         if oracle.b.groups[g].family not in order or tried >= 25:
@@ -376,7 +383,7 @@ def suggestion(inst: Instance, items: list[tuple[Group, int]], pairs: set[tuple[
     same: dict[str, list[str]] = {}
     for group, slack in items:
         text = BY_NAME[group.family].suggest(inst, group, slack, pairs)
-        if group.family in ("duplication", "assessability") and group.ksbs:
+        if group.family in ("duplication", "assessability", "justify") and group.ksbs:
             code = inst.ksbs[group.ksbs[0]].code
             shape = text.replace(code, "{}", 1)
             if shape not in same:
@@ -405,7 +412,7 @@ def _amounts(b: Builder, fit: FitMatrix | None = None) -> object:
         if gv.slack is not None and gv.slack_cost:
             terms.append(gv.slack_cost * gv.slack)
         group = b.groups[g]
-        if group.family in ("coverage", "lock"):
+        if group.family in ("coverage", "specialist", "lock"):
             terms.append(100 * (1 - gv.lit))  # prefer changing numbers to leaving gaps
         if group.family == "assessability":
             (k,) = group.ksbs

@@ -63,7 +63,8 @@ def write_instructions(ws: Worksheet, rules: Rules) -> None:
             "spaces and hyphens do not matter: 'Case study' is case_study). Max KSBs: "
             "overrides the capacity rule for this module. Description and Outcomes (one per "
             "line): the module's aims and content; htq places KSBs where the module's own "
-            "text says they are taught.",
+            "text says they are taught. Additional credits and Additional outcomes: content "
+            "that maps to no duty and no KSB (categories builds-upon and specialist only).",
         ),
         (
             "Rules",
@@ -74,7 +75,9 @@ def write_instructions(ws: Worksheet, rules: Rules) -> None:
         (
             "Locks",
             "Optional. KSB and Module: the KSB must be mapped to that module (Mapped: yes, "
-            "the default) or must not be (Mapped: no).",
+            "the default) or must not be (Mapped: no). Justification (category specialist): "
+            "why a core knowledge or skill is taught again there; without one it may not be "
+            "mapped (justify:<KSB>@<module>).",
         ),
         (
             "Preferences",
@@ -87,8 +90,18 @@ def write_instructions(ws: Worksheet, rules: Rules) -> None:
             "Optional: your existing mapping. Cell B1 says whether there is one (yes/no). "
             "Row 2 holds module codes, one per column; row 3 says per module whether it is "
             "part of the mapping (empty: yes when the mapping is in use). Mark a cell with x "
-            "where the KSB is taught and assessed in the module. With a mapping, htq keeps "
+            "where the KSB is taught and assessed in the module, p where it is covered in "
+            "part only (never counted for coverage). With a mapping, htq keeps "
             "its changes few and `htq check` tests it against the rules.",
+        ),
+        (
+            "Category",
+            "Sheet Scenario, field Category: align (empty, the default: the programme covers "
+            "every KSB), builds-upon (it also adds content beyond the standard) or specialist "
+            "(an additional specialist qualification: its content maps to the duties of "
+            "sheet Specialist duties, Code SD1, SD2, ..., each covered on every route, "
+            "specialist:<duty>). Sheet References (optional): KSB, Module, Outcome, Unit and "
+            "Page of each mapped entry's evidence in the programme's specification.",
         ),
         (
             "Kinds",
