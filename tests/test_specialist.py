@@ -176,6 +176,10 @@ def test_builds_upon_allows_and_reports_additional_content() -> None:
     mapping = {"M1": ["K1"], "M2": ["S1"]}
     assert violations(scen, mapping) == []
     assert violations(scen, {"M1": ["K1"], "M2": ["K1"]}) == ["coverage:S1"]
+    result = solve_fast(scen, baseline=None)
+    assert result.solved and check_mapping(Instance(scen), result.mapping).ok
+    assert satisfies(scen, result.mapping)
+    assert "additional-share" not in build(Instance(scen)).groups
 
 
 # --- pathway-ratio -------------------------------------------------------------------------

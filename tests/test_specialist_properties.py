@@ -16,7 +16,7 @@ from optimiser.check import check_mapping
 from optimiser.instance import Instance
 from optimiser.model import build
 
-MAIN = settings(max_examples=examples(120), deadline=None, suppress_health_check=list(HealthCheck))
+MAIN = settings(max_examples=examples(240), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @MAIN
