@@ -61,11 +61,18 @@ class Revision:
         return out
 
 
-def carry_mapping(mapping: dict[str, list[str]], diff: StandardDiff) -> dict[str, list[str]]:
+def carry_mapping(
+    mapping: dict[str, list[str]], diff: StandardDiff, keep: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
     """The mapping in the new standard's codes: each statement's entries under its new code;
-    entries of statements that are gone are left out."""
-    carried = diff.carried
-    return {m: [carried[k] for k in ks if k in carried] for m, ks in mapping.items()}
+    entries of statements that are gone are left out. Codes in `keep` (the specialist
+    duties, which are the programme's own) stay as they are; an entry whose code stays
+    keeps what the mapping says of it (partial, its reference)."""
+    carried = {**diff.carried, **{code: code for code in keep}}
+    return {
+        m: [k if carried[k] == k else carried[k] for k in ks if k in carried]
+        for m, ks in mapping.items()
+    }
 
 
 def revise(
@@ -79,8 +86,9 @@ def revise(
             str(source or "scenario"), "mapping", "revise needs the validated mapping as baseline"
         )
     diff = diff_standards(scenario.standard, new_standard)
-    carried = diff.carried
-    baseline = carry_mapping(scenario.mapping, diff)
+    own = frozenset(d.code for d in scenario.specialist_duties)
+    carried = {**diff.carried, **{code: code for code in own}}
+    baseline = carry_mapping(scenario.mapping, diff, own)
     dropped = [(k, m) for m, ks in scenario.mapping.items() for k in ks if k not in carried]
     locks = [
         lock.model_copy(update={"ksb": carried[lock.ksb]})

@@ -392,3 +392,32 @@ def test_specialist_on_a_real_standard_solves_and_checks(standards_dir: Path) ->
     assert mapped & core_ks == {knowledge}  # no repeat learning without a justification
     checked = scenario_from_data({**data, "mapping": result.mapping}, Path("real.yaml"))
     assert check_mapping(Instance(checked), checked.mapping or {}).ok
+
+
+def test_revise_keeps_the_specialist_duties_and_their_marks() -> None:
+    """The specialist duties are the programme's own: a revised core standard carries
+    them (and the partial mark of a kept entry) as they are."""
+    from optimiser.revise import revise
+
+    new = load_scenario(SCENARIOS / "hnc-cyber-security.yaml").standard  # v1.0 to itself
+    new = new.model_copy(update={"version": "1.1"})
+    rev = revise(load_scenario(EXAMPLE), new)
+    assert rev.result.solved
+    assert rev.result.changes is not None and rev.result.changes.removed == []
+    assert rev.result.partial == [("S5", "CLD501")]
+    assert {"SD1", "SD5"} <= {k for ks in rev.result.mapping.values() for k in ks}
+
+
+def test_update_keeps_partial_marks_and_references(tmp_path: Path) -> None:
+    target = tmp_path / "updated.yaml"
+    result = run("solve", EXAMPLE, "--update", target)
+    assert result.exit_code == 0, result.stdout
+    updated = load_scenario(target)
+    s5 = next(e for e in (updated.mapping or {})["CLD501"] if e == "S5")
+    assert getattr(s5, "partial", False)
+
+    def entries(scen: Scenario) -> dict[str, list[str]]:  # in any order
+        dumped = scen.model_dump(mode="json")["mapping"]
+        return {m: sorted(json.dumps(e) for e in es) for m, es in dumped.items()}
+
+    assert entries(updated) == entries(load_scenario(EXAMPLE))

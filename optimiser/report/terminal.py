@@ -204,7 +204,10 @@ def revision_lines(rev: Revision) -> list[str]:
     for c in rev.changes:
         where = ", ".join(c.modules)
         kept = c.modules == [m for m, ks in rev.carried.items() if c.ksb in ks]
-        sits = f"stays in {where}" if kept else f"now in {where or 'no module'}"
+        if kept:
+            sits = f"stays in {where}" if where else "stays in no module"
+        else:
+            sits = f"now in {where or 'no module'}"
         if c.change == ChangeKind.KSB_REMOVED:
             reused = c.ksb in rev.diff.new_text
             lines.append(
