@@ -180,3 +180,13 @@ def test_an_aligned_result_workbook_is_as_it_was(tmp_path: Path) -> None:
     assert "Duty coverage" not in wb.sheetnames
     labels = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
     assert "Category" not in labels and "Additional content" not in labels
+
+
+def test_the_category_reads_as_people_type_it(book: Path) -> None:
+    def change(wb: Any) -> None:
+        ws = wb["Scenario"]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Category")
+        ws.cell(row, 2).value = " Specialist "
+
+    edit(book, change)
+    assert load_workbook_scenario(book).category == "specialist"

@@ -421,3 +421,13 @@ def test_update_keeps_partial_marks_and_references(tmp_path: Path) -> None:
         return {m: sorted(json.dumps(e) for e in es) for m, es in dumped.items()}
 
     assert entries(updated) == entries(load_scenario(EXAMPLE))
+
+
+def test_an_aligned_scenario_says_nothing_new() -> None:
+    """Category align with no partial entries: the JSON and the model are as before."""
+    result = run("solve", SCENARIOS / "hnc-cyber-security.yaml", "--json", "-")
+    data = json.loads(result.stdout)
+    assert "category" not in data and "partial" not in data
+    inst = Instance(load_scenario(SCENARIOS / "hnc-cyber-security.yaml"))
+    families = {g.family for g in build(inst).groups.values()}
+    assert not families & {"specialist", "justify", "additional-share", "pathway-ratio"}

@@ -301,6 +301,8 @@ class Reader:
             key = SCENARIO_FIELDS[label]
             self.places.put(key, SCENARIO, r, "Value")
             text = as_text(value, keep_blank=True)
+            if key == "category" and text is not None:  # as typed: "Builds upon"
+                text = "-".join(text.lower().split()) or None
             if text is not None:
                 (programme if key == "programme.title" else data)[key.split(".")[-1]] = text
 
