@@ -1,0 +1,179 @@
+"""A portfolio: one module catalogue and several programmes, each aligned to its own standard.
+
+Each programme names the catalogue modules it uses (a code, or {code, compulsory, pathway}
+where the programme takes the module on other terms than the catalogue's), with its own
+standard, rules, locks, preferences and mapping. A module used by two or more programmes
+is *shared*: its room holds across the KSBs every programme places in it.
+
+Every programme is also a scenario of its own (`Portfolio.scenarios`), built and checked
+here, so that everything downstream reads programmes as it reads scenarios. A problem in
+a programme is raised at its place in the portfolio (`programmes[1].locks[0].ksb`, or
+`catalogue[3].assessments[0]` for a catalogue module).
+"""
+
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from models.base import Strict, Text, no_duplicates, place_error
+from models.programme import Module
+from models.rules import Rules
+from models.scenario import Lock, Preference, Scenario
+from models.standard import Code, Standard
+
+#: what separates a programme's code from a group id in the portfolio's group ids
+SEPARATOR = "/"
+#: how a shared module's room is set where the catalogue gives no max_ksbs
+SharedRoom = Literal["sum", "max"]
+
+
+class ModuleUse(Strict):
+    """A catalogue module as one programme takes it. `compulsory` and `pathway` default to
+    the catalogue's; a pathway makes the module optional for this programme."""
+
+    code: Code
+    compulsory: bool | None = None
+    pathway: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _code_alone(cls, data: Any) -> Any:
+        return {"code": data} if isinstance(data, str) else data
+
+
+class PortfolioProgramme(Strict):
+    """One programme of the portfolio: a scenario whose modules come from the catalogue."""
+
+    code: Code
+    name: Text = ""
+    title: Text = ""
+    standard: Standard
+    modules: list[ModuleUse]
+    rules: Rules = Field(default_factory=Rules)
+    locks: list[Lock] = Field(default_factory=list)
+    preferences: list[Preference] = Field(default_factory=list)
+    mapping: dict[Code, list[Code]] | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _plain_code(cls, code: str) -> str:
+        if SEPARATOR in code:
+            raise ValueError(f"a programme code cannot contain {SEPARATOR!r} (got {code!r})")
+        return code
+
+    @model_validator(mode="after")
+    def _uses(self) -> "PortfolioProgramme":
+        if not self.modules:
+            raise place_error("modules", f"programme {self.code} uses no module")
+        no_duplicates([u.code for u in self.modules], "module", "modules")
+        return self
+
+
+class Portfolio(Strict):
+    """A module catalogue and the programmes that use it."""
+
+    name: Text = ""
+    #: a shared module's room without max_ksbs: the sum of each programme's own room for
+    #: it (each keeps the room its rules give it), or the largest of them (one room)
+    shared_room: SharedRoom = "sum"
+    catalogue: list[Module]
+    programmes: list[PortfolioProgramme]
+    _scenarios: list[Scenario] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _programmes(self) -> "Portfolio":
+        if not self.catalogue:
+            raise place_error("catalogue", "the catalogue has no modules")
+        if not self.programmes:
+            raise place_error("programmes", "the portfolio has no programmes")
+        no_duplicates([m.code for m in self.catalogue], "module", "catalogue")
+        no_duplicates([p.code for p in self.programmes], "programme", "programmes")
+        where = {m.code: i for i, m in enumerate(self.catalogue)}
+        for p, prog in enumerate(self.programmes):
+            for j, use in enumerate(prog.modules):
+                if use.code not in where:
+                    raise place_error(
+                        f"programmes[{p}].modules[{j}]",
+                        f"programme {prog.code} uses module {use.code!r}, "
+                        "which is not in the catalogue",
+                    )
+        self._scenarios = [self._scenario(p, where) for p in range(len(self.programmes))]
+        return self
+
+    def _scenario(self, p: int, where: dict[str, int]) -> Scenario:
+        prog = self.programmes[p]
+        modules = []
+        for use in prog.modules:
+            data = self.catalogue[where[use.code]].model_dump()
+            if use.compulsory is not None or use.pathway is not None:
+                data["pathway"] = use.pathway
+                data["compulsory"] = use.compulsory if use.compulsory is not None else not use.pathway
+            modules.append(data)
+        data = {
+            "name": prog.name or prog.code,
+            "standard": prog.standard.model_dump(),
+            "programme": {"title": prog.title or prog.name or prog.code, "modules": modules},
+            "rules": prog.rules.model_dump(),
+            "locks": [lock.model_dump() for lock in prog.locks],
+            "preferences": [pref.model_dump() for pref in prog.preferences],
+            "mapping": prog.mapping,
+        }
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            path = _path(err["loc"])
+            if err["type"] == "htq_place":
+                inner, message = err["ctx"]["path"], err["ctx"]["message"]
+                path = f"{path}.{inner}" if path else inner
+            else:
+                message = str(err["msg"]).removeprefix("Value error, ")
+            raise place_error(self._place(p, path, where), message) from None
+
+    def _place(self, p: int, path: str, where: dict[str, int]) -> str:
+        """A place in a programme's scenario as a place in the portfolio: a module's own
+        keys are the catalogue's, its compulsory and pathway the programme's use."""
+        for i, use in enumerate(self.programmes[p].modules):
+            head = f"programme.modules[{i}]"
+            if path == head or path.startswith(head + "."):
+                rest = path[len(head) :].lstrip(".")
+                if rest.split(".")[0].split("[")[0] in ("compulsory", "pathway", ""):
+                    return f"programmes[{p}].modules[{i}]" + (f".{rest}" if rest else "")
+                return f"catalogue[{where[use.code]}].{rest}"
+        return f"programmes[{p}].{path}" if path else f"programmes[{p}]"
+
+    # --- views -------------------------------------------------------------------------
+    @property
+    def scenarios(self) -> list[Scenario]:
+        """Each programme as a scenario, in the portfolio's order."""
+        return list(self._scenarios)
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.programmes]
+
+    def users(self) -> dict[str, list[str]]:
+        """Per catalogue module, the programmes that use it (in the portfolio's order)."""
+        out: dict[str, list[str]] = {m.code: [] for m in self.catalogue}
+        for prog in self.programmes:
+            for use in prog.modules:
+                out[use.code].append(prog.code)
+        return out
+
+    def shared(self) -> list[str]:
+        """Catalogue modules used by two or more programmes, in catalogue order."""
+        return [code for code, users in self.users().items() if len(users) > 1]
+
+    def module(self, code: str) -> Module:
+        return next(m for m in self.catalogue if m.code == code)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """('programme', 'modules', 3, 'credits') -> 'programme.modules[3].credits'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,80 @@
+"""Read and validate a portfolio file (YAML or JSON); tell a portfolio from a scenario.
+
+A programme's `standard` may be a path, relative to the portfolio file, as in a scenario;
+a problem inside that standard names the standard's file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.portfolio import Portfolio
+from optimiser.errors import InputError, InputErrors
+from optimiser.io.load import read_standard_data
+from optimiser.io.parse import read_data
+from optimiser.io.validation import translate_validation
+
+#: the top-level keys that make a file a portfolio, not a scenario
+MARKS = ("programmes", "catalogue")
+
+
+def is_portfolio(path: Path) -> bool:
+    """A YAML or JSON file whose top level has `programmes` or `catalogue`. A file that
+    does not read is not one: the scenario reader then says what is wrong with it."""
+    if path.suffix.lower() not in (".yaml", ".yml", ".json") or not path.is_file():
+        return False
+    try:
+        data = read_data(path)
+    except InputError:
+        return False
+    return isinstance(data, dict) and any(key in data for key in MARKS)
+
+
+def load_portfolio(path: str | Path) -> Portfolio:
+    path = Path(path)
+    return portfolio_from_data(read_data(path), path)
+
+
+def portfolio_from_data(data: Any, path: Path) -> Portfolio:
+    """Validate plain portfolio data read from `path` (for errors and relative paths)."""
+    if not isinstance(data, dict):
+        raise InputError(str(path), "top level", "not a portfolio: the top level must be a mapping")
+    data = dict(data)
+    files: dict[int, Path] = {}
+    programmes = data.get("programmes")
+    if isinstance(programmes, list):
+        programmes = [dict(p) if isinstance(p, dict) else p for p in programmes]
+        data["programmes"] = programmes
+        for p, prog in enumerate(programmes):
+            if isinstance(prog, dict) and isinstance(prog.get("standard"), str):
+                std_file = (path.parent / prog["standard"]).resolve()
+                if not std_file.exists():
+                    raise InputError(
+                        str(path),
+                        f"programmes[{p}].standard",
+                        f"the standard file {prog['standard']!r} does not exist",
+                    )
+                files[p] = std_file
+                prog["standard"] = read_standard_data(std_file)
+    try:
+        return Portfolio.model_validate(data)
+    except ValidationError as exc:
+        raise _in_files(translate_validation(exc, path, None), files) from None
+
+
+def _in_files(error: InputError, files: dict[int, Path]) -> InputError:
+    """Problems inside a standard read from its own file name that file."""
+    errors = error.errors if isinstance(error, InputErrors) else [error]
+    out = []
+    for err in errors:
+        for p, std_file in files.items():
+            head = f"programmes[{p}].standard"
+            if err.place == head or err.place.startswith(head + "."):
+                place = err.place[len(head) :].lstrip(".") or "top level"
+                err = InputError(str(std_file), place, err.message)
+                break
+        out.append(err)
+    return out[0] if len(out) == 1 else InputErrors(out)

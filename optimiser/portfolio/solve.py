@@ -1,0 +1,233 @@
+"""Solve a portfolio jointly: every programme's rules on its own standard and every shared
+module's room across programmes, in one CP-SAT model.
+
+The objective is the scenario's, per programme, summed, stage by stage as for one
+programme (`optimiser.solve`): fewest changes against each programme's baseline (where
+one is given), then content fit and entries, balance, and cohesion. Each stage proved
+optimal fixes its value before the next starts; a stage stopped by its effort fixes the
+best value found and the answer is `feasible`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models import Scenario
+from models.portfolio import Portfolio
+from optimiser.objective import Criterion, Quality, add_quality, duty_spread, imbalance
+from optimiser.objective import tighten_balance
+from optimiser.instance import Instance
+from optimiser.portfolio.model import Joint, build_joint
+from optimiser.portfolio.result import PortfolioResult
+from optimiser.result import Result, SolveStatus
+from optimiser.rules import spiral
+from optimiser.settings import Call, Clock, Effort, SolverSettings, run
+from optimiser.solve import (
+    COHESION_SHARE,
+    WEIGHTS,
+    Stage,
+    changes_expr,
+    content_fit,
+    diff_pairs,
+    fit_of,
+    placements,
+)
+
+Mapping = dict[str, list[str]]
+ORDER = ("fit", "balance", "cohesion")
+
+
+def solve_portfolio(
+    portfolio: Portfolio,
+    *,
+    scenarios: list[Scenario] | None = None,
+    baselines: dict[str, Mapping | None] | None = None,
+    settings: SolverSettings | None = None,
+    clock: Clock | None = None,
+) -> PortfolioResult:
+    """Solve every programme together. `scenarios` replace the programmes (a revised
+    standard); `baselines` default to each programme's own `mapping`."""
+    settings = settings or SolverSettings()
+    clock = clock or Clock(settings.time_limit)
+    scenarios = scenarios or portfolio.scenarios
+    codes = portfolio.codes
+    if baselines is None:
+        baselines = {c: s.mapping for c, s in zip(codes, scenarios, strict=True)}
+    insts = [Instance(s) for s in scenarios]
+    base = [
+        inst.pairs_of(baselines.get(c)) if baselines.get(c) is not None else None
+        for c, inst in zip(codes, insts, strict=True)
+    ]
+    matrices = [fit_of(inst) for inst in insts]
+    fits = [content_fit(inst, m) for inst, m in zip(insts, matrices, strict=True)]
+    distinct = [frozenset(j for _, j in b) if b else frozenset() for b in base]
+    joint = build_joint(portfolio, scenarios, distinct=distinct, fits=fits)
+    qualities = [add_quality(b, f) for b, f in zip(joint.builders, fits, strict=True)]
+    criteria = _criteria(joint, qualities, base)
+
+    effort = Effort(settings.search_effort)
+    stages: list[Stage] = []
+    last: Call | None = None
+    hint: list[int] | None = None
+    for i, crit in enumerate(criteria):
+        if hint is not None:
+            joint.model.clear_hints()
+            for index, value in enumerate(hint):
+                joint.model.add_hint(joint.model.get_int_var_from_proto_index(index), value)
+        expr = crit.ready()
+        joint.model.minimize(expr)
+        rest = sum(WEIGHTS[c.name] for c in criteria[i:])
+        share = effort.left() * WEIGHTS[crit.name] / rest
+        if crit.name == "cohesion":
+            share = min(share, COHESION_SHARE * effort.total)
+        call = run(joint.model, settings, clock, share, spent=effort)
+        if call.code == cp_model.INFEASIBLE:
+            return _unsolved(joint, SolveStatus.INFEASIBLE, settings, clock)
+        if not call.found:
+            break
+        solver = call.solver
+        value = round(solver.objective_value)
+        bound = round(solver.best_objective_bound)
+        stages.append(Stage(crit.name, value, bound, call.proved, solver.deterministic_time))
+        joint.model.add(expr <= value)
+        if crit.name == "fit":
+            for b, quality in zip(joint.builders, qualities, strict=True):
+                entries = int(solver.value(quality.entries))
+                b.model.add(quality.entries == entries)
+                tighten_balance(b, quality, entries)
+        hint = list(solver.response_proto.solution)
+        last = call
+        if call.cut:
+            break
+    if last is None:
+        return _unsolved(joint, SolveStatus.UNKNOWN, settings, clock)
+    proved = len(stages) == len(criteria) and all(s.proved for s in stages)
+    status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
+    solver = last.solver
+    results: dict[str, Result] = {}
+    all_pairs = []
+    for p, (code, b) in enumerate(zip(codes, joint.builders, strict=True)):
+        inst = b.inst
+        pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+        all_pairs.append(pairs)
+        results[code] = _programme(inst, pairs, base[p], fits[p], matrices[p], status)
+    out = PortfolioResult(status, results)
+    out.shared = shared_loads(joint, all_pairs)
+    out.objective = _sum_objective(results)
+    out.solver = _figures(settings, clock, effort, stages, [c.name for c in criteria])
+    return out
+
+
+def _criteria(
+    joint: Joint, qualities: list[Quality], base: list[set[tuple[int, int]] | None]
+) -> list[Criterion]:
+    """The programmes' criteria summed stage by stage, fewest changes first where any
+    programme has a baseline."""
+    out: list[Criterion] = []
+    changes = [
+        changes_expr(b, pairs)
+        for b, pairs in zip(joint.builders, base, strict=True)
+        if pairs is not None
+    ]
+    if changes:
+        out.append(Criterion("changes", sum(changes)))
+    for name in ORDER:
+        parts = [c for q in qualities for c in q.criteria if c.name == name]
+        if not parts:
+            continue
+        if all(c.make is None for c in parts):
+            out.append(Criterion(name, sum(c.ready() for c in parts)))
+        else:
+            out.append(
+                Criterion(name, None, make=lambda parts=parts: sum(c.ready() for c in parts))
+            )
+    return out
+
+
+def _programme(
+    inst: Any,
+    pairs: set[tuple[int, int]],
+    base: set[tuple[int, int]] | None,
+    fit: dict[tuple[int, int], int],
+    matrix: Any,
+    status: SolveStatus,
+) -> Result:
+    objective: dict[str, float] = {}
+    if base is not None:
+        objective["changes"] = len(pairs ^ base)
+    objective["fit"] = round(sum(fit.get(p, 0) for p in pairs) / 100, 2)
+    objective["duty_spread"] = duty_spread(inst, pairs)
+    objective["imbalance"] = imbalance(inst, pairs)
+    objective["entries"] = len(pairs)
+    result = Result(
+        status=status,
+        mapping=inst.mapping_of(pairs),
+        spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
+        objective=objective,
+    )
+    if base is not None:
+        result.changes = diff_pairs(inst, base, pairs)
+    if matrix is not None:
+        result.placements = placements(inst, pairs, matrix)
+    return result
+
+
+def shared_loads(joint: Joint, pairs: list[set[tuple[int, int]]]) -> dict[str, dict[str, Any]]:
+    """Per shared module: its room, where the room comes from, and each programme's load."""
+    out: dict[str, dict[str, Any]] = {}
+    for code, room in joint.shared.items():
+        each = {
+            joint.codes[p]: sum(1 for _, jj in pairs[p] if jj == j) for p, j, _ in room.uses
+        }
+        out[code] = {
+            "room": room.room,
+            "source": room.source,
+            "load": sum(each.values()),
+            "programmes": each,
+        }
+    return out
+
+
+def _sum_objective(results: dict[str, Result]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for result in results.values():
+        for key, value in result.objective.items():
+            out[key] = round(out.get(key, 0) + value, 2)
+    return out
+
+
+def _figures(
+    settings: SolverSettings,
+    clock: Clock,
+    effort: Effort | None = None,
+    stages: list[Stage] | None = None,
+    names: list[str] | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "wall_s": round(clock.elapsed(), 3),
+        "seed": settings.seed,
+        "workers": settings.workers,
+        "time_limit_hit": clock.cut,
+    }
+    if effort is not None:
+        out["effort"] = round(effort.spent, 3)
+    if stages is not None:
+        done = {s.name: s.to_json() for s in stages}
+        not_run = [n for n in names or [] if n not in done]
+        out["stages"] = done
+        out["not_run"] = not_run
+        gaps = [(s.value - s.bound) / s.value for s in stages if s.value and not s.proved]
+        out["gap"] = None if not_run else round(max(gaps, default=0.0), 4)
+    return out
+
+
+def _unsolved(
+    joint: Joint, status: SolveStatus, settings: SolverSettings, clock: Clock
+) -> PortfolioResult:
+    results = {
+        code: Result(status=status, mapping={m.code: [] for m in inst.modules})
+        for code, inst in zip(joint.codes, joint.insts, strict=True)
+    }
+    return PortfolioResult(status, results, solver=_figures(settings, clock))
