@@ -107,7 +107,9 @@ class Portfolio(Strict):
             data = self.catalogue[where[use.code]].model_dump()
             if use.compulsory is not None or use.pathway is not None:
                 data["pathway"] = use.pathway
-                data["compulsory"] = use.compulsory if use.compulsory is not None else not use.pathway
+                data["compulsory"] = (
+                    use.compulsory if use.compulsory is not None else not use.pathway
+                )
             modules.append(data)
         data = {
             "name": prog.name or prog.code,

@@ -30,6 +30,7 @@ from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.io.output import JSON, STANDARD_YAML, WORKBOOK, check_outputs
 from optimiser.io.write import SCENARIO_TARGETS, atomic_write
+from optimiser.portfolio import command as portfolio
 from optimiser.report.terminal import print_check, print_placements, print_result
 from optimiser.result import Result, SolveStatus
 from optimiser.settings import Clock, SolverSettings
@@ -162,6 +163,8 @@ def solve_cmd(
     ] = False,
 ) -> None:
     """Propose a mapping, or explain why none exists."""
+    if portfolio.is_portfolio(scenario):
+        portfolio.command("solve", locals())
     refuse_overwrite(update, scenario)
     scen = guarded(lambda: load_scenario(scenario))
     targets = Targets(json_to, output, html, update, source=scenario)
@@ -201,6 +204,8 @@ def check_cmd(
     json_to: JsonOpt = None,
 ) -> None:
     """Check the scenario's mapping against every rule (no solving)."""
+    if portfolio.is_portfolio(scenario):
+        portfolio.command("check", locals())
     scen = guarded(lambda: load_scenario(scenario))
     outputs([scenario], Targets(json_to))
     if scen.mapping is None:
@@ -279,6 +284,8 @@ def revise_cmd(
     workers: WorkersOpt = 1,
 ) -> None:
     """Re-map with the fewest changes when the standard is revised."""
+    if portfolio.is_portfolio(scenario):
+        portfolio.command("revise", locals())
     refuse_overwrite(update, scenario)
     from optimiser.io import load_standard
     from optimiser.io.load import validating
@@ -319,6 +326,8 @@ def impact_cmd(
     workers: WorkersOpt = 1,
 ) -> None:
     """Classify a programme change (major, minor, none) by its effect on KSB alignment."""
+    if portfolio.is_portfolio(before) or portfolio.is_portfolio(after):
+        portfolio.command("impact", locals())
     refuse_overwrite(update, before, after)
     from optimiser.impact import explain_impact, impact
     from optimiser.report.terminal import print_impact

@@ -75,16 +75,24 @@ def carry_mapping(
     }
 
 
-def revise(
-    scenario: Scenario,
-    new_standard: Standard,
-    settings: SolverSettings | None = None,
-    source: Path | None = None,
-) -> Revision:
-    if scenario.mapping is None:
-        raise InputError(
-            str(source or "scenario"), "mapping", "revise needs the validated mapping as baseline"
-        )
+@dataclass
+class Carried:
+    """A scenario carried onto a revised standard, before any solve."""
+
+    scenario: Scenario
+    diff: StandardDiff
+    #: the mapping in the new standard's codes (what changes are counted against)
+    baseline: dict[str, list[str]]
+    #: (old code, module) entries of statements the new standard no longer has
+    dropped: list[tuple[str, str]]
+    #: locks and preferences naming statements that are gone
+    gone: list[str]
+
+
+def carry_scenario(scenario: Scenario, new_standard: Standard) -> Carried:
+    """The scenario on the new standard: its mapping, locks and preferences carried
+    through the standard's diff (the scenario has a mapping)."""
+    assert scenario.mapping is not None
     diff = diff_standards(scenario.standard, new_standard)
     own = frozenset(d.code for d in scenario.specialist_duties)
     carried = {**diff.carried, **{code: code for code in own}}
@@ -113,6 +121,22 @@ def revise(
             "mapping": baseline,
         }
     )
+    return Carried(revised, diff, baseline, dropped, gone)
+
+
+def revise(
+    scenario: Scenario,
+    new_standard: Standard,
+    settings: SolverSettings | None = None,
+    source: Path | None = None,
+) -> Revision:
+    if scenario.mapping is None:
+        raise InputError(
+            str(source or "scenario"), "mapping", "revise needs the validated mapping as baseline"
+        )
+    carried = carry_scenario(scenario, new_standard)
+    revised, diff, baseline = carried.scenario, carried.diff, carried.baseline
+    dropped, gone = carried.dropped, carried.gone
     result = solve(revised, baseline=baseline, settings=settings)
     result.standard_diff = diff.to_json()
     result.programme_changes = programme_changes(diff, scenario.mapping, baseline, result)

@@ -71,7 +71,7 @@ def check_portfolio(
         pairs_of.append(pairs)
         skip = {f"capacity:{m}" for m in rooms if m in inst.m_index}
         found = [
-            Violation(joint_id(code, v.group), f"{code}: {v.detail}")
+            Violation(joint_id(code, v.group), v.detail)
             for v in check_pairs(inst, pairs).violations
             if v.group not in skip
         ]

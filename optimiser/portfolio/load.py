@@ -41,7 +41,9 @@ def load_portfolio(path: str | Path) -> Portfolio:
 def portfolio_from_data(data: Any, path: Path) -> Portfolio:
     """Validate plain portfolio data read from `path` (for errors and relative paths)."""
     if not isinstance(data, dict):
-        raise InputError(str(path), "top level", "not a portfolio: the top level must be a mapping")
+        raise InputError(
+            str(path), "top level", "not a portfolio: the top level must be a mapping"
+        )
     data = dict(data)
     files: dict[int, Path] = {}
     programmes = data.get("programmes")

@@ -58,4 +58,3 @@ def shared_rooms(
             source = f"the sum of the programmes' own rooms: {own}"
         out[code] = SharedRoom(code, room, uses, source)
     return out
-

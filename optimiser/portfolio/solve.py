@@ -16,9 +16,15 @@ from ortools.sat.python import cp_model
 
 from models import Scenario
 from models.portfolio import Portfolio
-from optimiser.objective import Criterion, Quality, add_quality, duty_spread, imbalance
-from optimiser.objective import tighten_balance
 from optimiser.instance import Instance
+from optimiser.objective import (
+    Criterion,
+    Quality,
+    add_quality,
+    duty_spread,
+    imbalance,
+    tighten_balance,
+)
 from optimiser.portfolio.model import Joint, build_joint
 from optimiser.portfolio.result import PortfolioResult
 from optimiser.result import Result, SolveStatus
@@ -178,9 +184,7 @@ def shared_loads(joint: Joint, pairs: list[set[tuple[int, int]]]) -> dict[str, d
     """Per shared module: its room, where the room comes from, and each programme's load."""
     out: dict[str, dict[str, Any]] = {}
     for code, room in joint.shared.items():
-        each = {
-            joint.codes[p]: sum(1 for _, jj in pairs[p] if jj == j) for p, j, _ in room.uses
-        }
+        each = {joint.codes[p]: sum(1 for _, jj in pairs[p] if jj == j) for p, j, _ in room.uses}
         out[code] = {
             "room": room.room,
             "source": room.source,

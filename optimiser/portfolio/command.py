@@ -1,0 +1,170 @@
+"""The command line on a portfolio file: `htq solve`, `check`, `revise` and `impact` hand
+a portfolio here (`optimiser.cli` tells one from a scenario by its top-level keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from optimiser.command import Targets, fail, guarded, outputs, write_json
+from optimiser.console import out_console
+from optimiser.errors import InputError
+from optimiser.instance import Instance
+from optimiser.portfolio.check import check_portfolio
+from optimiser.portfolio.explain import explain_portfolio
+from optimiser.portfolio.impact import impact_portfolio
+from optimiser.portfolio.load import is_portfolio, load_portfolio
+from optimiser.portfolio.revise import revise_portfolio
+from optimiser.portfolio.solve import solve_portfolio
+from optimiser.portfolio.terminal import (
+    print_portfolio_check,
+    print_portfolio_impact,
+    print_portfolio_result,
+    print_portfolio_revision,
+)
+from optimiser.result import SolveStatus
+from optimiser.settings import Clock, SolverSettings
+
+__all__ = ["check", "command", "impact", "is_portfolio", "revise", "solve"]
+
+EXIT = {
+    SolveStatus.OPTIMAL: 0,
+    SolveStatus.FEASIBLE: 0,
+    SolveStatus.INFEASIBLE: 1,
+    SolveStatus.UNKNOWN: 3,
+}
+
+
+def command(name: str, given: dict[str, Any]) -> NoReturn:
+    """Run command `name` on a portfolio with the options the command line was `given`
+    (the scenario command's own parameters, by name)."""
+    json_to = given["json_to"]
+    if name == "check":
+        check(given["scenario"], json_to)
+    settings = SolverSettings(given["time_limit"], given["seed"], given["workers"])
+    documents = {k: given.get(k) for k in ("output", "html", "update")}
+    if name == "solve":
+        solve(given["scenario"], json_to, settings, **documents)
+    if name == "revise":
+        revise(given["scenario"], given["standard"], json_to, settings, **documents)
+    impact(given["before"], given["after"], json_to, settings, **documents)
+
+
+def _documents(path: Path, **given: Path | None) -> None:
+    """Workbooks, HTML reports and updated files are written for scenarios only."""
+    for option, value in given.items():
+        if value is not None:
+            fail(
+                InputError(
+                    str(path), "", f"--{option} is not available for a portfolio: use --json"
+                )
+            )
+
+
+def solve(
+    path: Path,
+    json_to: str | None,
+    settings: SolverSettings,
+    **documents: Path | None,
+) -> NoReturn:
+    _documents(path, **documents)
+    portfolio = guarded(lambda: load_portfolio(path))
+    outputs([path], Targets(json_to))
+    clock = Clock(settings.time_limit)
+    result = solve_portfolio(portfolio, settings=settings, clock=clock)
+    explain_portfolio(result, portfolio, settings, clock)
+    if json_to != "-":
+        insts = [Instance(s) for s in portfolio.scenarios]
+        print_portfolio_result(out_console(json_to), portfolio, result, insts)
+    write_json(result.to_json(), json_to)
+    raise typer.Exit(EXIT[result.status])
+
+
+def check(path: Path, json_to: str | None) -> NoReturn:
+    portfolio = guarded(lambda: load_portfolio(path))
+    outputs([path], Targets(json_to))
+    for p, scen in enumerate(portfolio.scenarios):
+        if scen.mapping is None:
+            code = portfolio.codes[p]
+            fail(
+                InputError(
+                    str(path), f"programmes[{p}].mapping", f"{code} has no mapping to check"
+                )
+            )
+    found = check_portfolio(portfolio)
+    if json_to != "-":
+        print_portfolio_check(out_console(json_to), portfolio, found)
+    write_json(found.to_json(), json_to)
+    raise typer.Exit(0 if found.ok else 1)
+
+
+def revise(
+    path: Path,
+    standard: Path,
+    json_to: str | None,
+    settings: SolverSettings,
+    **documents: Path | None,
+) -> NoReturn:
+    from optimiser.io import load_standard
+    from optimiser.io.load import validating
+
+    _documents(path, **documents)
+    portfolio = guarded(lambda: load_portfolio(path))
+    new = guarded(lambda: load_standard(standard))
+    outputs([path, standard], Targets(json_to))
+    clock = Clock(settings.time_limit)
+    rev = guarded(
+        lambda: validating(
+            lambda: revise_portfolio(portfolio, new, settings, clock, source=path), path, standard
+        )
+    )
+    scenarios = [
+        rev.revised[c].scenario if c in rev.revised else s
+        for c, s in zip(portfolio.codes, portfolio.scenarios, strict=True)
+    ]
+    explain_portfolio(rev.result, portfolio, settings, clock, scenarios)
+    if json_to != "-":
+        insts = [Instance(s) for s in scenarios]
+        print_portfolio_revision(out_console(json_to), portfolio, rev, insts)
+    write_json(rev.to_json(), json_to)
+    raise typer.Exit(EXIT[rev.result.status])
+
+
+def impact(
+    before: Path,
+    after: Path,
+    json_to: str | None,
+    settings: SolverSettings,
+    **documents: Path | None,
+) -> NoReturn:
+    _documents(after, **documents)
+    if not is_portfolio(before) or not is_portfolio(after):
+        odd = before if not is_portfolio(before) else after
+        fail(
+            InputError(
+                str(odd), "", "impact compares two portfolios or two scenarios, not one of each"
+            )
+        )
+    old = guarded(lambda: load_portfolio(before))
+    new = guarded(lambda: load_portfolio(after))
+    outputs([before, after], Targets(json_to))
+    for path, portfolio in ((before, old), (after, new)):
+        for p, scen in enumerate(portfolio.scenarios):
+            if scen.mapping is None:
+                code = portfolio.codes[p]
+                fail(
+                    InputError(
+                        str(path),
+                        f"programmes[{p}].mapping",
+                        f"impact needs a mapping ({code} has none)",
+                    )
+                )
+    clock = Clock(settings.time_limit)
+    result = impact_portfolio(old, new, settings, clock)
+    explain_portfolio(result.repair, new, settings, clock)
+    if json_to != "-":
+        print_portfolio_impact(out_console(json_to), new, result)
+    write_json(result.to_json(), json_to)
+    raise typer.Exit(1 if result.major else 0)
