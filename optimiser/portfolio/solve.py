@@ -25,8 +25,11 @@ from optimiser.objective import (
     imbalance,
     tighten_balance,
 )
+from optimiser.portfolio import apart
+from optimiser.portfolio.apart import solve_apart
 from optimiser.portfolio.model import Joint, build_joint
 from optimiser.portfolio.result import PortfolioResult
+from optimiser.portfolio.rooms import SharedRoom, shared_rooms
 from optimiser.result import Result, SolveStatus
 from optimiser.rules import spiral
 from optimiser.settings import Call, Clock, Effort, SolverSettings, run
@@ -43,6 +46,10 @@ from optimiser.solve import (
 
 Mapping = dict[str, list[str]]
 ORDER = ("fit", "balance", "cohesion")
+#: Share of the effort the programmes solved one by one may use (the rest: the joint model)
+APART_SHARE = 0.6
+#: ... and each with its part of the shared rooms, to start the joint search from
+SPLIT_SHARE = 0.15
 
 
 def solve_portfolio(
@@ -67,13 +74,36 @@ def solve_portfolio(
         for c, inst in zip(codes, insts, strict=True)
     ]
     matrices = [fit_of(inst) for inst in insts]
+    rooms = shared_rooms(portfolio, insts)
+    effort = Effort(settings.search_effort)
+    own = [baselines.get(c) for c in codes]
+    shares = (APART_SHARE * effort.total, SPLIT_SHARE * effort.total)
+    alone = solve_apart(apart.relaxed(scenarios, rooms), own, settings, clock, matrices, shares[0])
+    effort.spent += sum(float(r.solver.get("effort", 0.0)) for r in alone)
+    if any(r.status == SolveStatus.INFEASIBLE for r in alone):
+        # a programme has no mapping even with the whole of every shared room
+        return _unsolved(codes, insts, SolveStatus.INFEASIBLE, settings, clock)
+    if all(r.solved for r in alone) and apart.fits(alone, scenarios, rooms):
+        start = [inst.pairs_of(r.mapping) for inst, r in zip(insts, alone, strict=True)]
+        return _from_apart(codes, alone, rooms, start, settings, clock, effort)
+    # the programmes' own answers overfill a shared room: each with its part of the room
+    # gives a portfolio answer to start the joint search from
+    parted = solve_apart(apart.split(scenarios, rooms), own, settings, clock, matrices, shares[1])
+    effort.spent += sum(float(r.solver.get("effort", 0.0)) for r in parted)
+    start = None
+    if all(r.solved for r in parted):
+        start = [inst.pairs_of(r.mapping) for inst, r in zip(insts, parted, strict=True)]
+
     fits = [content_fit(inst, m) for inst, m in zip(insts, matrices, strict=True)]
     distinct = [frozenset(j for _, j in b) if b else frozenset() for b in base]
     joint = build_joint(portfolio, scenarios, distinct=distinct, fits=fits)
     qualities = [add_quality(b, f) for b, f in zip(joint.builders, fits, strict=True)]
     criteria = _criteria(joint, qualities, base)
-
-    effort = Effort(settings.search_effort)
+    if start is not None:
+        for b, pairs in zip(joint.builders, start, strict=True):
+            for k in b.inst.K:
+                for j in b.inst.M:
+                    joint.model.add_hint(b.x[k][j], (k, j) in pairs)
     stages: list[Stage] = []
     last: Call | None = None
     hint: list[int] | None = None
@@ -90,7 +120,7 @@ def solve_portfolio(
             share = min(share, COHESION_SHARE * effort.total)
         call = run(joint.model, settings, clock, share, spent=effort)
         if call.code == cp_model.INFEASIBLE:
-            return _unsolved(joint, SolveStatus.INFEASIBLE, settings, clock)
+            return _unsolved(codes, insts, SolveStatus.INFEASIBLE, settings, clock)
         if not call.found:
             break
         solver = call.solver
@@ -108,7 +138,7 @@ def solve_portfolio(
         if call.cut:
             break
     if last is None:
-        return _unsolved(joint, SolveStatus.UNKNOWN, settings, clock)
+        return _unsolved(codes, insts, SolveStatus.UNKNOWN, settings, clock)
     proved = len(stages) == len(criteria) and all(s.proved for s in stages)
     status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
     solver = last.solver
@@ -120,9 +150,37 @@ def solve_portfolio(
         all_pairs.append(pairs)
         results[code] = _programme(inst, pairs, base[p], fits[p], matrices[p], status)
     out = PortfolioResult(status, results)
-    out.shared = shared_loads(joint, all_pairs)
+    out.shared = shared_loads(codes, rooms, all_pairs)
     out.objective = _sum_objective(results)
     out.solver = _figures(settings, clock, effort, stages, [c.name for c in criteria])
+    return out
+
+
+def _from_apart(
+    codes: list[str],
+    alone: list[Result],
+    rooms: dict[str, SharedRoom],
+    pairs: list[set[tuple[int, int]]],
+    settings: SolverSettings,
+    clock: Clock,
+    effort: Effort,
+) -> PortfolioResult:
+    """The programmes' own answers, which fit every shared room together."""
+    summed = apart.stages(alone)
+    proved = all(r.status == SolveStatus.OPTIMAL for r in alone) and not clock.cut
+    status = SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE
+    results = dict(zip(codes, alone, strict=True))
+    for result in results.values():
+        result.status = status
+    out = PortfolioResult(status, results)
+    out.shared = shared_loads(codes, rooms, pairs)
+    out.objective = _sum_objective(results)
+    out.solver = _figures(settings, clock, effort)
+    out.solver["stages"] = summed
+    out.solver["not_run"] = sorted({n for r in alone for n in r.solver.get("not_run") or []})
+    gaps = [r.solver.get("gap") for r in alone]
+    out.solver["gap"] = None if None in gaps else max(float(g or 0) for g in gaps)
+    out.solver["separately"] = True
     return out
 
 
@@ -180,11 +238,13 @@ def _programme(
     return result
 
 
-def shared_loads(joint: Joint, pairs: list[set[tuple[int, int]]]) -> dict[str, dict[str, Any]]:
+def shared_loads(
+    codes: list[str], rooms: dict[str, SharedRoom], pairs: list[set[tuple[int, int]]]
+) -> dict[str, dict[str, Any]]:
     """Per shared module: its room, where the room comes from, and each programme's load."""
     out: dict[str, dict[str, Any]] = {}
-    for code, room in joint.shared.items():
-        each = {joint.codes[p]: sum(1 for _, jj in pairs[p] if jj == j) for p, j, _ in room.uses}
+    for code, room in rooms.items():
+        each = {codes[p]: sum(1 for _, jj in pairs[p] if jj == j) for p, j, _ in room.uses}
         out[code] = {
             "room": room.room,
             "source": room.source,
@@ -228,10 +288,14 @@ def _figures(
 
 
 def _unsolved(
-    joint: Joint, status: SolveStatus, settings: SolverSettings, clock: Clock
+    codes: list[str],
+    insts: list[Instance],
+    status: SolveStatus,
+    settings: SolverSettings,
+    clock: Clock,
 ) -> PortfolioResult:
     results = {
         code: Result(status=status, mapping={m.code: [] for m in inst.modules})
-        for code, inst in zip(joint.codes, joint.insts, strict=True)
+        for code, inst in zip(codes, insts, strict=True)
     }
     return PortfolioResult(status, results, solver=_figures(settings, clock))
