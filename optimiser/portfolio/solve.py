@@ -10,12 +10,14 @@ best value found and the answer is `feasible`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from models import Scenario
 from models.portfolio import Portfolio
+from optimiser.builder import LinExpr
 from optimiser.instance import Instance
 from optimiser.objective import (
     Criterion,
@@ -84,13 +86,13 @@ def solve_portfolio(
         # a programme has no mapping even with the whole of every shared room
         return _unsolved(codes, insts, SolveStatus.INFEASIBLE, settings, clock)
     if all(r.solved for r in alone) and apart.fits(alone, scenarios, rooms):
-        start = [inst.pairs_of(r.mapping) for inst, r in zip(insts, alone, strict=True)]
-        return _from_apart(codes, alone, rooms, start, settings, clock, effort)
+        found = [inst.pairs_of(r.mapping) for inst, r in zip(insts, alone, strict=True)]
+        return _from_apart(codes, alone, rooms, found, settings, clock, effort)
     # the programmes' own answers overfill a shared room: each with its part of the room
     # gives a portfolio answer to start the joint search from
     parted = solve_apart(apart.split(scenarios, rooms), own, settings, clock, matrices, shares[1])
     effort.spent += sum(float(r.solver.get("effort", 0.0)) for r in parted)
-    start = None
+    start: list[set[tuple[int, int]]] | None = None
     if all(r.solved for r in parted):
         start = [inst.pairs_of(r.mapping) for inst, r in zip(insts, parted, strict=True)]
 
@@ -156,6 +158,11 @@ def solve_portfolio(
     return out
 
 
+def _summed(parts: list[Criterion]) -> Callable[[], LinExpr]:
+    """Build the parts' expressions when their stage comes, and add them up."""
+    return lambda: sum(c.ready() for c in parts)
+
+
 def _from_apart(
     codes: list[str],
     alone: list[Result],
@@ -204,9 +211,7 @@ def _criteria(
         if all(c.make is None for c in parts):
             out.append(Criterion(name, sum(c.ready() for c in parts)))
         else:
-            out.append(
-                Criterion(name, None, make=lambda parts=parts: sum(c.ready() for c in parts))
-            )
+            out.append(Criterion(name, None, make=_summed(parts)))
     return out
 
 

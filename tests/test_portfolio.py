@@ -1,0 +1,281 @@
+"""Portfolios: the file, the joint solve, conflicts, check, revise and impact, on the
+command line and below it. Every mapping a solve returns is re-checked by the independent
+checker of tests/portfolio_independent.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FAST, SCENARIOS
+from portfolio_independent import assert_irreducible, holds
+from typer.testing import CliRunner
+
+from models.portfolio import Portfolio
+from optimiser.cli import app
+from optimiser.errors import InputError
+from optimiser.portfolio.check import check_portfolio
+from optimiser.portfolio.explain import explain_portfolio
+from optimiser.portfolio.load import is_portfolio, load_portfolio, portfolio_from_data
+from optimiser.portfolio.solve import solve_portfolio
+
+RUNNER = CliRunner(env={"COLUMNS": "200"})
+FOLDER = SCENARIOS / "portfolios"
+SHIPPED = FOLDER / "early-years-and-cyber.yaml"
+VALIDATED = FOLDER / "early-years-and-cyber-validated.yaml"
+CHANGED = FOLDER / "early-years-and-cyber-changed.yaml"
+NEW_CYBER = SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml"
+
+
+def run(*args: str | Path) -> Any:
+    return RUNNER.invoke(app, [str(a) for a in args])
+
+
+def run_json(*args: str | Path) -> tuple[int, dict[str, Any]]:
+    result = run(*args, "--json", "-")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def module(code: str, **fields: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": code, "level": 4, "credits": 15, "assessments": ["practical"]}
+    out.update(fields)
+    return out
+
+
+def tiny(max_ksbs: int = 2, locks_b: int = 1) -> dict[str, Any]:
+    """Two programmes sharing SH1 (room max_ksbs); PA locks two KSBs into it, PB `locks_b`."""
+    return {
+        "catalogue": [module("SH1", max_ksbs=max_ksbs), module("A1"), module("B1")],
+        "programmes": [
+            {
+                "code": "PA",
+                "standard": {"reference": "TA", "ksbs": [{"code": c} for c in ("K1", "K2", "S1")]},
+                "modules": ["SH1", "A1"],
+                "locks": [{"ksb": "K1", "module": "SH1"}, {"ksb": "K2", "module": "SH1"}],
+            },
+            {
+                "code": "PB",
+                "standard": {"reference": "TB", "ksbs": [{"code": c} for c in ("K1", "S1")]},
+                "modules": ["SH1", "B1"],
+                "locks": [{"ksb": c, "module": "SH1"} for c in ("S1", "K1")[:locks_b]],
+            },
+        ],
+    }
+
+
+def load(data: dict[str, Any]) -> Portfolio:
+    return portfolio_from_data(data, Path("p.yaml"))
+
+
+def error(data: Any) -> InputError:
+    with pytest.raises(InputError) as caught:
+        load(data)
+    return caught.value
+
+
+# --- the file ------------------------------------------------------------------------
+def test_shipped_portfolio_reads_as_two_programmes_sharing_one_module() -> None:
+    portfolio = load_portfolio(SHIPPED)
+    assert portfolio.codes == ["HNC-CS", "FdA-EY"]
+    assert portfolio.shared() == ["WBL401"]
+    hnc, fda = portfolio.scenarios
+    assert [m.code for m in hnc.programme.modules][-1] == "WBL401"
+    assert hnc.standard.reference != fda.standard.reference
+    pathway = {m.code: m for m in fda.programme.modules}["ECP511"]
+    assert (pathway.compulsory, pathway.pathway) == (False, "Special educational needs")
+    assert is_portfolio(SHIPPED) and not is_portfolio(SCENARIOS / "hnc-cyber-security.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "place", "words"),
+    [
+        (
+            lambda d: d["programmes"][1]["modules"].append("ZZ9"),
+            "programmes[1].modules[2]",
+            "not in the catalogue",
+        ),
+        (
+            lambda d: d["programmes"][0]["locks"].append({"ksb": "K9", "module": "A1"}),
+            "programmes[0].locks[2].ksb",
+            "unknown KSB",
+        ),
+        (
+            lambda d: d["catalogue"][2].update(assessments=["juggling"]),
+            "catalogue[2].assessments[0]",
+            "unknown assessment method",
+        ),
+        (
+            lambda d: d["programmes"][1].update(code="PA"),
+            "programmes[1].code",
+            "duplicate programme",
+        ),
+        (lambda d: d["programmes"][0].update(code="P/A"), "programmes[0].code", "cannot contain"),
+        (
+            lambda d: d["programmes"][0].update(mapping={"B1": ["K1"]}),
+            "programmes[0].mapping.B1",
+            "unknown module",
+        ),
+        (lambda d: d["programmes"][0].update(colour="red"), "programmes[0].colour", "unknown key"),
+        (
+            lambda d: d["catalogue"][0].update(credits=0),
+            "catalogue[0].credits",
+            "positive integer",
+        ),
+        (
+            lambda d: d["programmes"][1]["modules"].__setitem__(
+                1, {"code": "B1", "compulsory": True, "pathway": "X"}
+            ),
+            "programmes[1].modules[1].pathway",
+            "compulsory",
+        ),
+    ],
+)
+def test_a_bad_portfolio_names_the_place(change: Any, place: str, words: str) -> None:
+    data = tiny()
+    change(data)
+    err = error(data)
+    assert err.place == place, str(err)
+    assert words in err.message
+
+
+def test_a_standard_path_is_read_beside_the_portfolio_and_its_errors_name_its_file(
+    tmp_path: Path,
+) -> None:
+    std = {"reference": "TB", "ksbs": [{"code": "K1"}, {"code": "X1"}]}
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(std), encoding="utf-8")
+    data = tiny()
+    data["programmes"][1]["standard"] = "b.yaml"
+    data["programmes"][1]["locks"] = []
+    with pytest.raises(InputError) as caught:
+        portfolio_from_data(data, tmp_path / "p.yaml")
+    assert caught.value.file.endswith("b.yaml") and caught.value.place == "ksbs[1].code"
+    data["programmes"][1]["standard"] = "missing.yaml"
+    with pytest.raises(InputError) as missing:
+        portfolio_from_data(data, tmp_path / "p.yaml")
+    assert missing.value.place == "programmes[1].standard"
+
+
+# --- the joint solve -------------------------------------------------------------------
+def test_shipped_portfolio_is_solved_jointly_and_rechecked() -> None:
+    portfolio = load_portfolio(SHIPPED)
+    result = solve_portfolio(portfolio, settings=FAST)
+    assert result.status == "optimal"
+    mappings = {c: r.mapping for c, r in result.programmes.items()}
+    assert holds(portfolio, mappings=mappings)
+    assert check_portfolio(portfolio, mappings).ok
+    shared = result.shared["WBL401"]
+    loads = {c: len(m["WBL401"]) for c, m in mappings.items()}
+    assert shared["programmes"] == loads and shared["load"] == sum(loads.values()) <= 10
+    # alone, the programmes would place more in WBL401 than its room of 10 together:
+    # the joint answer is not each programme's own
+    wide = portfolio.model_copy(deep=True)
+    wide.catalogue[0].max_ksbs = 30
+    alone = solve_portfolio(load_portfolio_with(wide), settings=FAST)
+    assert alone.shared["WBL401"]["load"] > 10
+
+
+def load_portfolio_with(portfolio: Portfolio) -> Portfolio:
+    """The same portfolio validated again (after an edit to its data)."""
+    return Portfolio.model_validate(portfolio.model_dump())
+
+
+def test_a_conflict_across_programmes_is_irreducible_and_repaired() -> None:
+    portfolio = load(tiny())
+    result = explain_portfolio(solve_portfolio(portfolio, settings=FAST), portfolio, FAST)
+    assert result.status == "infeasible"
+    assert sorted(result.conflict or []) == [
+        "PA/lock:K1@SH1",
+        "PA/lock:K2@SH1",
+        "PB/lock:S1@SH1",
+        "capacity:SH1",
+    ]
+    assert result.conflict_irreducible
+    assert_irreducible(portfolio, result.conflict or [])
+    repairs = result.repairs or []
+    assert len(repairs[0].drop) == 1
+    assert "raise shared module SH1's room from 2 to 3" in repairs[0].suggestion
+    assert any("PA and PB" in line for line in result.explanation or [])
+
+
+def test_a_programme_without_any_answer_makes_the_portfolio_infeasible() -> None:
+    data = tiny(max_ksbs=5)
+    data["programmes"][0]["locks"].append({"ksb": "S1", "module": "A1", "mapped": False})
+    data["programmes"][0]["locks"].append({"ksb": "S1", "module": "SH1", "mapped": False})
+    portfolio = load(data)
+    result = explain_portfolio(solve_portfolio(portfolio, settings=FAST), portfolio, FAST)
+    assert result.status == "infeasible"
+    assert all(g.startswith("PA/") for g in result.conflict or [])
+    assert_irreducible(portfolio, result.conflict or [])
+
+
+# --- the command line ---------------------------------------------------------------------
+def test_cli_solve_check_and_impact_of_the_shipped_portfolio() -> None:
+    code, data = run_json("solve", SHIPPED)
+    assert code == 0 and set(data["programmes"]) == {"HNC-CS", "FdA-EY"}
+    assert data["shared"]["WBL401"]["room"] == 10
+    text = run("solve", SHIPPED).stdout
+    assert "WBL401 holds 10 KSBs of its room of 10" in text
+    code, checked = run_json("check", VALIDATED)
+    assert code == 0 and checked["ok"]
+    code, broken = run_json("check", CHANGED)
+    assert code == 1
+    assert "HNC-CS/assessability:S16" in broken["violations"]
+    assert broken["programmes"]["FdA-EY"]["violations"]
+    code, impact = run_json("impact", VALIDATED, CHANGED)
+    assert code == 1 and impact["classification"] == "major"
+    assert impact["touched"] == ["HNC-CS", "FdA-EY"]
+    hnc = impact["programmes"]["HNC-CS"]
+    assert not any(c["module"] == "ECP401" for c in hnc["module_changes"])
+    assert any(c["module"] == "WBL401" for c in hnc["module_changes"])
+    repaired = impact["repair"]["programmes"]
+    assert all("WBL401" in r["mapping"] for r in repaired.values())
+    after = load_portfolio(CHANGED)
+    assert holds(after, mappings={c: r["mapping"] for c, r in repaired.items()})
+
+
+def test_cli_revise_remaps_only_the_programmes_of_the_replaced_standard() -> None:
+    code, data = run_json("revise", VALIDATED, "--standard", NEW_CYBER)
+    assert code == 0 and data["revised"] == ["HNC-CS"]
+    hnc, fda = data["programmes"]["HNC-CS"], data["programmes"]["FdA-EY"]
+    assert "standard_diff" in hnc and "standard_diff" not in fda
+    assert fda["changes"] == {"added": [], "removed": []}
+    added = {k for k, _ in hnc["changes"]["added"]}
+    assert set(hnc["standard_diff"]["added"]) <= added
+    std = load_portfolio(VALIDATED)
+    from optimiser.io import load_standard
+
+    new = load_standard(NEW_CYBER)
+    scenarios = [
+        s.model_copy(update={"standard": new}) if i == 0 else s
+        for i, s in enumerate(std.scenarios)
+    ]
+    mappings = {c: r["mapping"] for c, r in data["programmes"].items()}
+    assert holds(std, mappings=mappings, scenarios=scenarios)
+
+
+def test_cli_portfolio_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run("solve", SHIPPED, "--html", tmp_path / "r.html")
+    assert result.exit_code == 2 and "not available for a portfolio" in result.output
+    result = run("revise", VALIDATED, "--standard", SCENARIOS / "standards" / "unknown.yaml")
+    assert result.exit_code == 2
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump({"reference": "ZZ1", "ksbs": [{"code": "K1"}]}), "utf-8")
+    result = run("revise", VALIDATED, "--standard", other)
+    assert result.exit_code == 2 and "no programme uses standard ZZ1" in result.output
+    result = run("check", SHIPPED)
+    assert result.exit_code == 2 and "has no mapping" in result.output
+    result = run("impact", SCENARIOS / "fdsc-early-years-validated.yaml", VALIDATED)
+    assert result.exit_code == 2 and "not one of each" in result.output
+
+
+def test_cli_infeasible_portfolio_exits_1_with_the_conflict(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(tiny()), encoding="utf-8")
+    code, data = run_json("solve", path)
+    assert code == 1 and data["status"] == "infeasible"
+    assert "capacity:SH1" in data["conflict"] and data["repairs"]
+    text = run("solve", path).stdout
+    assert "PB: S1 is locked into SH1." in text
