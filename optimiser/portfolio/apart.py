@@ -81,6 +81,14 @@ def solve_apart(
     return out
 
 
+def within(result: Result, part: Scenario) -> bool:
+    """The answer holds no more in each shared module than the programme's part of it."""
+    return all(
+        m.max_ksbs is None or len(result.mapping.get(m.code, [])) <= m.max_ksbs
+        for m in part.programme.modules
+    )
+
+
 def fits(results: list[Result], scenarios: list[Scenario], rooms: dict[str, SharedRoom]) -> bool:
     """The mappings together fit every shared room."""
     for code, room in rooms.items():

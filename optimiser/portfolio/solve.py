@@ -49,9 +49,11 @@ from optimiser.solve import (
 Mapping = dict[str, list[str]]
 ORDER = ("fit", "balance", "cohesion")
 #: Share of the effort the programmes solved one by one may use (the rest: the joint model)
-APART_SHARE = 0.6
+APART_SHARE = 0.5
 #: ... and each with its part of the shared rooms, to start the joint search from
-SPLIT_SHARE = 0.15
+SPLIT_SHARE = 0.25
+#: effort to complete a portfolio answer into a value for every variable
+COMPLETE_EFFORT = 1.0
 
 
 def solve_portfolio(
@@ -90,8 +92,20 @@ def solve_portfolio(
         return _from_apart(codes, alone, rooms, found, settings, clock, effort)
     # the programmes' own answers overfill a shared room: each with its part of the room
     # gives a portfolio answer to start the joint search from
-    parted = solve_apart(apart.split(scenarios, rooms), own, settings, clock, matrices, shares[1])
-    effort.spent += sum(float(r.solver.get("effort", 0.0)) for r in parted)
+    parts = apart.split(scenarios, rooms)
+    redo = [p for p, r in enumerate(alone) if not r.solved or not apart.within(r, parts[p])]
+    again = solve_apart(
+        [parts[p] for p in redo],
+        [own[p] for p in redo],
+        settings,
+        clock,
+        [matrices[p] for p in redo],
+        shares[1],
+    )
+    effort.spent += sum(float(r.solver.get("effort", 0.0)) for r in again)
+    parted = list(alone)
+    for p, result in zip(redo, again, strict=True):
+        parted[p] = result
     start: list[set[tuple[int, int]]] | None = None
     if all(r.solved for r in parted):
         start = [inst.pairs_of(r.mapping) for inst, r in zip(insts, parted, strict=True)]
@@ -101,14 +115,9 @@ def solve_portfolio(
     joint = build_joint(portfolio, scenarios, distinct=distinct, fits=fits)
     qualities = [add_quality(b, f) for b, f in zip(joint.builders, fits, strict=True)]
     criteria = _criteria(joint, qualities, base)
-    if start is not None:
-        for b, pairs in zip(joint.builders, start, strict=True):
-            for k in b.inst.K:
-                for j in b.inst.M:
-                    joint.model.add_hint(b.x[k][j], (k, j) in pairs)
+    hint = _complete(joint, start, settings, clock, effort) if start is not None else None
     stages: list[Stage] = []
     last: Call | None = None
-    hint: list[int] | None = None
     for i, crit in enumerate(criteria):
         if hint is not None:
             joint.model.clear_hints()
@@ -140,6 +149,8 @@ def solve_portfolio(
         if call.cut:
             break
     if last is None:
+        if start is not None:  # the programmes' answers with their parts of the rooms
+            return _from_apart(codes, parted, rooms, start, settings, clock, effort, False)
         return _unsolved(codes, insts, SolveStatus.UNKNOWN, settings, clock)
     proved = len(stages) == len(criteria) and all(s.proved for s in stages)
     status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
@@ -171,10 +182,12 @@ def _from_apart(
     settings: SolverSettings,
     clock: Clock,
     effort: Effort,
+    best: bool = True,
 ) -> PortfolioResult:
-    """The programmes' own answers, which fit every shared room together."""
+    """The programmes' own answers, which fit every shared room together; proved best
+    where each is and they were found with the whole of each shared room (`best`)."""
     summed = apart.stages(alone)
-    proved = all(r.status == SolveStatus.OPTIMAL for r in alone) and not clock.cut
+    proved = best and all(r.status == SolveStatus.OPTIMAL for r in alone) and not clock.cut
     status = SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE
     results = dict(zip(codes, alone, strict=True))
     for result in results.values():
@@ -188,7 +201,37 @@ def _from_apart(
     gaps = [r.solver.get("gap") for r in alone]
     out.solver["gap"] = None if None in gaps else max(float(g or 0) for g in gaps)
     out.solver["separately"] = True
+    if not best:
+        for stage in summed.values():
+            stage["proved"] = False
     return out
+
+
+def _complete(
+    joint: Joint,
+    start: list[set[tuple[int, int]]],
+    settings: SolverSettings,
+    clock: Clock,
+    effort: Effort,
+) -> list[int] | None:
+    """Every variable's value for a portfolio answer (its cells fixed in the model's own
+    domains for one solve): a complete hint, which the search keeps, where a hint of the
+    cells alone is soon left."""
+    variables = joint.model.proto.variables
+    cells = [
+        (b.x[k][j].index, int((k, j) in pairs))
+        for b, pairs in zip(joint.builders, start, strict=True)
+        for k in b.inst.K
+        for j in b.inst.M
+    ]
+    try:
+        for index, value in cells:
+            variables[index].domain[0] = variables[index].domain[1] = value
+        call = run(joint.model, settings, clock, effort.left(COMPLETE_EFFORT), spent=effort)
+    finally:
+        for index, _ in cells:
+            variables[index].domain[0], variables[index].domain[1] = 0, 1
+    return list(call.solver.response_proto.solution) if call.found else None
 
 
 def _criteria(
