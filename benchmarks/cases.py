@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from models import Standard  # noqa: E402
 from optimiser.frames import MIXES, frame  # noqa: E402
 from optimiser.io.normalised import read_normalised_standard  # noqa: E402
+from optimiser.portfolio.frames import frame_portfolio  # noqa: E402
 
 STANDARDS = Path(os.environ.get("HTQ_STANDARDS", ROOT.parent / "shared" / "standards"))
 
@@ -129,3 +130,23 @@ def portfolio(n_ksbs: int, n_modules: int, seed: int = 0) -> dict[str, Any] | No
         "programme": {"title": "Portfolio", "modules": modules},
         "rules": {"spiral": {"min": 0, "max": n_ksbs}},
     }
+
+
+#: four real standards (294 KSBs) whose HND frames share two modules a level: 60 modules
+JOINT = ("ST0786", "ST0800", "ST0747", "ST0696")
+
+
+def joint_portfolio(shared_room: str = "sum") -> dict[str, Any] | None:
+    """A portfolio of real standards, each with an HND frame (module titles and descriptions
+    from the standard's duties), sharing two 15-credit modules per level. `shared_room`:
+    sum (each keeps its own room in them) or max (one room: the programmes compete for it)."""
+    found = [by_reference(ref) for ref in JOINT]
+    if any(std is None for std in found):
+        return None
+    return frame_portfolio(
+        [std for std in found if std is not None],
+        "hnd",
+        shared=2,
+        text=True,
+        shared_room=shared_room,
+    )
