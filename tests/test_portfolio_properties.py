@@ -49,8 +49,19 @@ def verify(portfolio: Portfolio) -> str:
     return "infeasible"
 
 
+def _real_pool() -> list[Standard]:
+    """The real level 4 and 5 standards, where ../shared/standards exists."""
+    if not STANDARDS.is_dir():
+        return []
+    found = [read_normalised_standard(p) for p in sorted(STANDARDS.glob("ST*.json"))]
+    return [s for s in found if s.level in (4, 5)]
+
+
+REAL = _real_pool()
+
+
 @st.composite
-def portfolios(draw: st.DrawFn) -> Portfolio:
+def portfolios(draw: st.DrawFn, pool: list[Standard] = SHIPPED) -> Portfolio:
     n_shared = draw(st.integers(1, 2))
     n_prog = draw(st.integers(2, 3))
     catalogue: list[dict[str, Any]] = []
@@ -71,7 +82,7 @@ def portfolios(draw: st.DrawFn) -> Portfolio:
         catalogue.append(entry)
     programmes = []
     for p in range(n_prog):
-        standard: Standard = draw(st.sampled_from(SHIPPED))
+        standard: Standard = draw(st.sampled_from(pool))
         ksbs = draw(
             st.lists(
                 st.sampled_from(standard.ksbs), min_size=3, max_size=6, unique_by=lambda k: k.code
@@ -125,6 +136,13 @@ def portfolios(draw: st.DrawFn) -> Portfolio:
 def test_generated_portfolios_are_solved_or_explained_and_rechecked(
     portfolio: Portfolio,
 ) -> None:
+    verify(portfolio)
+
+
+@pytest.mark.skipif(not REAL, reason=f"no real standards at {STANDARDS}")
+@settings(max_examples=examples(16))
+@given(portfolios(pool=REAL or SHIPPED))
+def test_generated_portfolios_of_real_standards_are_rechecked(portfolio: Portfolio) -> None:
     verify(portfolio)
 
 
