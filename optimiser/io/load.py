@@ -93,6 +93,13 @@ def scenario_from_data(data: Any, path: Path) -> Scenario:
     """Validate plain scenario data read from `path` (used for errors and relative paths)."""
     if not isinstance(data, dict):
         raise InputError(str(path), "top level", "not a scenario: the top level must be a mapping")
+    if "programmes" in data and "catalogue" in data:
+        raise InputError(
+            str(path),
+            "top level",
+            "a portfolio (a catalogue and programmes), not a scenario: solve, check, revise "
+            "and impact read portfolios; this command reads one scenario",
+        )
     data = dict(data)
     std_file: Path | None = None
     if isinstance(data.get("standard"), str):
