@@ -288,3 +288,27 @@ def test_commands_of_one_scenario_say_a_portfolio_is_not_one(tmp_path: Path) -> 
         assert "top level: a portfolio (a catalogue and programmes), not a scenario" in (
             result.output
         )
+
+
+def test_impact_reaches_only_the_programmes_that_use_a_changed_module() -> None:
+    from optimiser.portfolio.impact import impact_portfolio
+
+    before = load_portfolio(VALIDATED)
+    data = before.model_dump()
+    ecp401 = next(m for m in data["catalogue"] if m["code"] == "ECP401")
+    ecp401["title"] = "Child development"
+    after = Portfolio.model_validate(data)
+    found = impact_portfolio(before, after, FAST)
+    assert found.classification == "minor" and not found.major
+    assert found.programmes["HNC-CS"].classification == "none"
+    assert found.programmes["FdA-EY"].classification == "minor"
+    assert found.touched == ["FdA-EY"]
+    # a shared module's room made too small breaks both programmes' alignment
+    wbl = next(m for m in data["catalogue"] if m["code"] == "WBL401")
+    wbl["max_ksbs"] = 6
+    smaller = impact_portfolio(before, Portfolio.model_validate(data), FAST)
+    assert smaller.touched == ["HNC-CS", "FdA-EY"]
+    for code in ("HNC-CS", "FdA-EY"):
+        assert "capacity:WBL401" in smaller.programmes[code].new_violations
+    repaired = {c: r.mapping for c, r in smaller.repair.programmes.items()}
+    assert holds(Portfolio.model_validate(data), mappings=repaired)
