@@ -358,6 +358,8 @@ def convert_cmd(
     target: Annotated[Path, typer.Argument(help="Scenario to write (.yaml, .json, .xlsx).")],
 ) -> None:
     """Convert a scenario between YAML/JSON and an Excel workbook, losslessly."""
+    if portfolio.is_portfolio(source):
+        portfolio.command("convert", locals())
     from optimiser.io.write import write_scenario
 
     scen = guarded(lambda: load_scenario(source))

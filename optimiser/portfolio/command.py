@@ -40,6 +40,8 @@ EXIT = {
 def command(name: str, given: dict[str, Any]) -> NoReturn:
     """Run command `name` on a portfolio with the options the command line was `given`
     (the scenario command's own parameters, by name)."""
+    if name == "convert":
+        convert(given["source"], given["target"])
     json_to = given["json_to"]
     if name == "check":
         check(given["scenario"], json_to)
@@ -168,3 +170,17 @@ def impact(
         print_portfolio_impact(out_console(json_to), new, result)
     write_json(result.to_json(), json_to)
     raise typer.Exit(1 if result.major else 0)
+
+
+def convert(source: Path, target: Path) -> NoReturn:
+    """A portfolio between YAML/JSON and a workbook, losslessly (standards written inline)."""
+    from optimiser.console import err_console
+    from optimiser.io.output import check_outputs
+    from optimiser.io.write import SCENARIO_TARGETS
+    from optimiser.portfolio.load import write_portfolio
+
+    portfolio = guarded(lambda: load_portfolio(source))
+    guarded(lambda: check_outputs([(target, SCENARIO_TARGETS, "portfolio")], [source]))
+    guarded(lambda: write_portfolio(portfolio, target))
+    err_console().print(f"Written {target}", markup=False)
+    raise typer.Exit(0)

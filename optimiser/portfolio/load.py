@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from models.portfolio import Portfolio
@@ -16,6 +17,12 @@ from optimiser.errors import InputError, InputErrors
 from optimiser.io.load import read_standard_data
 from optimiser.io.parse import read_data
 from optimiser.io.validation import translate_validation
+from optimiser.io.write import atomic_write, write_json_file, write_text
+from optimiser.portfolio.workbook import (
+    is_portfolio_workbook,
+    read_portfolio_workbook,
+    write_portfolio_workbook,
+)
 
 #: the top-level keys that make a file a portfolio, not a scenario
 MARKS = ("programmes", "catalogue")
@@ -24,7 +31,11 @@ MARKS = ("programmes", "catalogue")
 def is_portfolio(path: Path) -> bool:
     """A YAML or JSON file whose top level has `programmes` or `catalogue`. A file that
     does not read is not one: the scenario reader then says what is wrong with it."""
-    if path.suffix.lower() not in (".yaml", ".yml", ".json") or not path.is_file():
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".xlsx":
+        return is_portfolio_workbook(path)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         return False
     try:
         data = read_data(path)
@@ -34,8 +45,31 @@ def is_portfolio(path: Path) -> bool:
 
 
 def load_portfolio(path: str | Path) -> Portfolio:
+    """Read and validate a portfolio file: YAML, JSON or a portfolio workbook."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return read_portfolio_workbook(path, portfolio_from_data)
     return portfolio_from_data(read_data(path), path)
+
+
+def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
+    """Plain data that validates back to an equal portfolio (standards inline; defaults
+    and empties left out)."""
+    return portfolio.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def write_portfolio(portfolio: Portfolio, target: Path) -> None:
+    """Write a portfolio as YAML, JSON or a workbook (by the suffix), atomically."""
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        atomic_write(target, lambda path: write_portfolio_workbook(portfolio, path), "workbook")
+    elif suffix == ".json":
+        write_json_file(target, portfolio_data(portfolio), "portfolio")
+    else:
+        text = yaml.safe_dump(
+            portfolio_data(portfolio), sort_keys=False, allow_unicode=True, width=100
+        )
+        write_text(target, text, "portfolio")
 
 
 def portfolio_from_data(data: Any, path: Path) -> Portfolio:
