@@ -282,7 +282,11 @@ def test_cli_infeasible_portfolio_exits_1_with_the_conflict(tmp_path: Path) -> N
 
 
 def test_commands_of_one_scenario_say_a_portfolio_is_not_one(tmp_path: Path) -> None:
-    for args in (("convert", SHIPPED, tmp_path / "p.xlsx"), ("fit", SHIPPED), ("lint", SHIPPED)):
+    for args in (
+        ("fit", SHIPPED),
+        ("lint", SHIPPED),
+        ("report", SHIPPED, "-o", tmp_path / "r.html"),
+    ):
         result = run(*args)
         assert result.exit_code == 2
         assert "top level: a portfolio (a catalogue and programmes), not a scenario" in (
