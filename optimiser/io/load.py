@@ -97,8 +97,8 @@ def scenario_from_data(data: Any, path: Path) -> Scenario:
         raise InputError(
             str(path),
             "top level",
-            "a portfolio (a catalogue and programmes), not a scenario: solve, check, revise "
-            "and impact read portfolios; this command reads one scenario",
+            "a portfolio (a catalogue and programmes), not a scenario: solve, check, revise, "
+            "impact and convert read portfolios; this command reads one scenario",
         )
     data = dict(data)
     std_file: Path | None = None
