@@ -298,6 +298,7 @@ def shared_loads(
             "source": room.source,
             "load": sum(each.values()),
             "programmes": each,
+            "own_rooms": {codes[p]: own for p, _, own in room.uses},
         }
     return out
 
