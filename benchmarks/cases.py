@@ -136,12 +136,16 @@ def portfolio(n_ksbs: int, n_modules: int, seed: int = 0) -> dict[str, Any] | No
 JOINT = ("ST0786", "ST0800", "ST0747", "ST0696")
 
 
-def joint_portfolio(shared_room: str = "sum") -> dict[str, Any] | None:
-    """A portfolio of real standards, each with an HND frame (module titles and descriptions
-    from the standard's duties), sharing two 15-credit modules per level. `shared_room`:
-    sum (each keeps its own room in them) or max (one room: the programmes compete for it)."""
-    found = [by_reference(ref) for ref in JOINT]
-    if any(std is None for std in found):
+def joint_portfolio(shared_room: str = "sum", every: bool = False) -> dict[str, Any] | None:
+    """A portfolio of real standards (those of JOINT, or `every` level 4 and 5 one), each
+    with an HND frame (module titles and descriptions from the standard's duties), sharing
+    two 15-credit modules per level. `shared_room`: sum (each keeps its own room in them)
+    or max (one room: the programmes compete for it)."""
+    if every:
+        found = [s for s in standards() if s.level in (4, 5)]
+    else:
+        found = [by_reference(ref) for ref in JOINT]
+    if not found or any(std is None for std in found):
         return None
     return frame_portfolio(
         [std for std in found if std is not None],

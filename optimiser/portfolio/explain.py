@@ -25,6 +25,10 @@ from optimiser.settings import Clock, Effort, SolverSettings
 
 #: Alternatives to the first repair are a courtesy: each gets at most this much effort.
 ALTERNATIVE_EFFORT = 1.0
+#: The smallest amounts of a repair (slack) are searched within this much effort.
+AMOUNT_EFFORT = 3.0
+#: At most this many groups of a conflict are tried as a repair on their own.
+SINGLE_TRIALS = 12
 
 
 class JointOracle(Oracle):
@@ -54,7 +58,8 @@ def explain_portfolio(
     joint = build_joint(portfolio, scenarios, relax=True)
     oracle = JointOracle(joint, ctx)
     conflict, irreducible = find_conflict(oracle)
-    repairs = find_repairs(portfolio, scenarios, ctx, conflict)
+    single = single_repair(oracle, conflict)
+    repairs = find_repairs(portfolio, scenarios, ctx, conflict, single)
     result.conflict = conflict
     result.conflict_irreducible = irreducible
     result.repairs = repairs
@@ -86,7 +91,8 @@ def sentences(
             "No mapping satisfies every rule of every programme together, and no conflict "
             "could be isolated within the effort allowed: give a larger --time-limit."
         ]
-    who = sorted({c for c, _ in map(split_id, conflict) if c is not None})
+    named = {c for c, _ in map(split_id, conflict) if c is not None}
+    who = [c for c in joint.codes if c in named]
     shared = [g for g in conflict if split_id(g)[0] is None]
     out = [
         f"No mapping satisfies every rule of every programme together: these "
@@ -106,18 +112,36 @@ def sentences(
     return out
 
 
+def single_repair(oracle: JointOracle, conflict: list[str]) -> str | None:
+    """A group of the conflict whose removal alone makes the portfolio solvable: the
+    fewest any repair can drop (the portfolio has no mapping). Rooms are tried first, the
+    shared ones before a programme's own, then the rest in the conflict's order."""
+    rank = {SHARED_FAMILY: 0, "capacity": 1}
+    groups = list(oracle.joint.groups)
+    order = sorted(conflict, key=lambda g: rank.get(oracle.joint.groups[g].family, 2))
+    for g in order[:SINGLE_TRIALS]:
+        proved, _ = oracle.infeasible([h for h in groups if h != g])
+        if proved is False:
+            return g
+    return None
+
+
 def find_repairs(
     portfolio: Portfolio,
     scenarios: list[Scenario] | None,
     ctx: Context,
     conflict: list[str],
+    single: str | None = None,
 ) -> list[Repair]:
-    """Up to MAX_REPAIRS sets of groups to drop, the first the fewest possible; each later
-    one keeps a group of each earlier one."""
+    """Up to MAX_REPAIRS sets of groups to drop, the first the fewest possible (`single`,
+    where one group alone is known to be enough); each later one keeps a group of each
+    earlier one."""
     out: list[Repair] = []
     while len(out) < MAX_REPAIRS and not ctx.exhausted:
         cap = None if not out else ALTERNATIVE_EFFORT
-        repair = _next_repair(portfolio, scenarios, ctx, [r.drop for r in out], conflict, cap)
+        forced = single if not out else None
+        blocked = [r.drop for r in out]
+        repair = _next_repair(portfolio, scenarios, ctx, blocked, conflict, cap, forced)
         if repair is None:
             break
         out.append(repair)
@@ -131,7 +155,10 @@ def _next_repair(
     blocked: list[list[str]],
     conflict: list[str],
     cap: float | None,
+    single: str | None = None,
 ) -> Repair | None:
+    """The fewest groups to drop (keeping one of each blocked set), then the least amounts;
+    `single`: a group known to be enough alone (one group is then the fewest)."""
     joint = build_joint(portfolio, scenarios, relax=True)
     model = joint.model
     lits = {g: joint.lit(g) for g in joint.groups}
@@ -140,21 +167,32 @@ def _next_repair(
     if conflict:
         model.add(sum(1 - lits[g] for g in conflict) >= 1)
     dropped = sum(1 - lit for lit in lits.values())
-    model.minimize(dropped)
-    first = ctx.solve(model, cap)
-    if not first.found:
-        return None
-    fewest = round(first.solver.objective_value)
-    if fewest == 0:
-        return None
-    for lit in lits.values():
-        model.add_hint(lit, first.solver.boolean_value(lit))
+    first = None
+    if single is not None:
+        fewest = 1
+        model.add(lits[single] == 0)
+    else:
+        model.minimize(dropped)
+        first = ctx.solve(model, cap)
+        if not first.found:
+            return None
+        fewest = round(first.solver.objective_value)
+        if fewest == 0:
+            return None
+        for lit in lits.values():
+            model.add_hint(lit, first.solver.boolean_value(lit))
     model.add(dropped <= fewest)
     model.minimize(_amounts(joint))
-    second = ctx.solve(model, cap if cap is not None else 3.0)
-    solver = second.solver if second.found else first.solver
+    second = ctx.solve(model, cap if cap is not None else AMOUNT_EFFORT)
+    if second.found:
+        solver = second.solver
+    elif first is not None:
+        solver = first.solver
+    else:
+        return None
     drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
-    return Repair(drop, _suggestion(joint, drop, solver), smallest=first.code == cp_model.OPTIMAL)
+    proved = first is None or first.code == cp_model.OPTIMAL
+    return Repair(drop, _suggestion(joint, drop, solver), smallest=proved)
 
 
 def _amounts(joint: Joint) -> object:
