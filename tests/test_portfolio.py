@@ -257,8 +257,9 @@ def test_cli_revise_remaps_only_the_programmes_of_the_replaced_standard() -> Non
 
 
 def test_cli_portfolio_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = run("solve", SHIPPED, "--html", tmp_path / "r.html")
-    assert result.exit_code == 2 and "not available for a portfolio" in result.output
+    for option in (("--html", tmp_path / "r.html"), ("-o", tmp_path / "r.xlsx"), ("--why",)):
+        result = run("solve", SHIPPED, *option)
+        assert result.exit_code == 2 and "not available for a portfolio" in result.output
     result = run("revise", VALIDATED, "--standard", SCENARIOS / "standards" / "unknown.yaml")
     assert result.exit_code == 2
     other = tmp_path / "other.yaml"

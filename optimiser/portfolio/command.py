@@ -42,6 +42,13 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
     (the scenario command's own parameters, by name)."""
     if name == "convert":
         convert(given["source"], given["target"])
+    for flag in ("why", "outcomes"):
+        if given.get(flag):
+            fail(
+                InputError(
+                    str(given["scenario"]), "", f"--{flag} is not available for a portfolio"
+                )
+            )
     json_to = given["json_to"]
     if name == "check":
         check(given["scenario"], json_to)
