@@ -54,6 +54,22 @@ class PortfolioProgramme(Strict):
     preferences: list[Preference] = Field(default_factory=list)
     mapping: dict[Code, list[Code]] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _aligned(cls, data: Any) -> Any:
+        """A portfolio's programmes align to their standards (category align)."""
+        if isinstance(data, dict):
+            category = data.get("category", "align")
+            if category != "align" or "specialist_duties" in data:
+                raise place_error(
+                    "category" if "category" in data else "specialist_duties",
+                    "the programmes of a portfolio align to their standards (category align); "
+                    "check or solve a builds-upon or specialist qualification as a scenario "
+                    "of its own",
+                )
+            data = {k: v for k, v in data.items() if k != "category"}
+        return data
+
     @field_validator("code")
     @classmethod
     def _plain_code(cls, code: str) -> str:

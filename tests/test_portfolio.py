@@ -120,6 +120,16 @@ def test_shipped_portfolio_reads_as_two_programmes_sharing_one_module() -> None:
         ),
         (lambda d: d["programmes"][0].update(colour="red"), "programmes[0].colour", "unknown key"),
         (
+            lambda d: d["programmes"][0].update(category="specialist"),
+            "programmes[0].category",
+            "as a scenario of its own",
+        ),
+        (
+            lambda d: d["programmes"][0].update(specialist_duties=[]),
+            "programmes[0].specialist_duties",
+            "align to their standards",
+        ),
+        (
             lambda d: d["catalogue"][0].update(credits=0),
             "catalogue[0].credits",
             "positive integer",
