@@ -12,6 +12,7 @@ from rich.console import Console
 
 from models import Scenario
 from optimiser import options
+from optimiser.batch.command import batch_cmd
 from optimiser.check import check_mapping
 from optimiser.command import (
     Targets,
@@ -582,6 +583,9 @@ def lint_cmd(
         json_to,
     )
     raise typer.Exit(1 if problems else 0)
+
+
+app.command("batch")(batch_cmd)
 
 
 def main() -> None:

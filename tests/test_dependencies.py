@@ -29,6 +29,8 @@ def _declared() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = list(project["dependencies"])
     declared += project.get("optional-dependencies", {}).get("semantic", [])
+    # the Dask engine of `htq batch`, imported where it is asked for
+    declared += project.get("optional-dependencies", {}).get("dask", [])
     out = set()
     for spec in declared:
         name = spec.split(";")[0]
