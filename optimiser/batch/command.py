@@ -200,7 +200,13 @@ def _finish(
     frame = results_frame(rows)
     by_status = counts(frame)
     ran = len(frame) - int((frame["status"] == "skipped").sum())
-    where = f"dask at {scheduler}" if scheduler else f"{engine} ({jobs} jobs)"
+    where = (
+        f"the Dask scheduler at {scheduler}"
+        if scheduler
+        else f"a Dask LocalCluster of {jobs} workers"
+        if engine == Engine.DASK
+        else f"{jobs} local processes"
+    )
     rate = ran / seconds if seconds > 0 else 0.0
     console = SafeConsole()
     results = Table(title=f"htq batch --task {task}", title_justify="left")

@@ -36,9 +36,14 @@ def _crashed(file: str, task: str, why: str) -> Row:
 
 
 def _context() -> Any:
-    """Fresh interpreters for the workers: nothing of the parent (threads, the progress
-    bar's) is forked into them."""
-    return multiprocessing.get_context("spawn")
+    """Workers forked from a fresh server process that has imported the solver once, so
+    nothing of this process (threads, the progress bar's) is forked into them and a pool
+    after the first starts at once; fresh interpreters where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["optimiser.batch.task", "optimiser.solve"])
+    return context
 
 
 def run_local(
