@@ -63,8 +63,8 @@ def run_local(
                 break
             rows[futures[future]] = row
             done(row)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # Ctrl-C: stop the workers now, not after their solves
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
     for file in files:
@@ -72,6 +72,17 @@ def run_local(
             rows[file] = _alone(file, task, options)
             done(rows[file])
     return [rows[f] for f in files]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes and the pool, without waiting for their tasks (the
+    executor has no public way to end a running task)."""
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        process.join(timeout=5)
 
 
 def _alone(file: str, task: str, options: Mapping[str, Any]) -> Row:
@@ -117,14 +128,18 @@ def run_dask(
         )
         which = {future.key: file for future, file in zip(futures, files, strict=True)}
         rows: dict[str, Row] = {}
-        for future in dask_completed(futures):
-            file = which[future.key]
-            try:
-                row = future.result()
-            except Exception as exc:  # a worker lost (KilledWorker) or a task cancelled
-                row = _crashed(file, task, f"{type(exc).__name__}: {exc}")
-            rows[file] = row
-            done(row)
+        try:
+            for future in dask_completed(futures):
+                file = which[future.key]
+                try:
+                    row = future.result()
+                except Exception as exc:  # a worker lost (KilledWorker) or a task cancelled
+                    row = _crashed(file, task, f"{type(exc).__name__}: {exc}")
+                rows[file] = row
+                done(row)
+        except BaseException:  # Ctrl-C: the cluster drops what is left of this batch
+            client.cancel(futures)
+            raise
         return [rows[f] for f in files]
     finally:
         client.close()

@@ -85,7 +85,7 @@ def identify(path: Path) -> Identified:
         return Identified("other", "not a scenario: the top level is not a mapping of keys")
     keys = set(data)
     if {"catalogue", "programmes"} <= keys:
-        return Identified("portfolio", "a portfolio (catalogue and programmes)", data)
+        return Identified("portfolio", "a portfolio: batch runs scenarios only", data)
     if keys & {"programme", "standard"}:
         return Identified("scenario", data=data)
     if "ksbs" in keys:
