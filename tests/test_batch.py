@@ -298,3 +298,13 @@ def test_the_dask_engine_gives_the_local_table(shipped_check: tuple[int, Path, P
     pd.testing.assert_frame_equal(
         read_csv(out).drop(columns="time"), read_csv(local).drop(columns="time")
     )
+
+
+def test_a_folder_of_standards_only_is_skipped_and_said(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    result = run(SCENARIOS / "standards", "--task", "check", "--jobs", "1", "-o", out)
+    assert result.exit_code == 2
+    assert "none of the 3 files found is a scenario" in result.output
+    table = read_csv(out)
+    assert set(table["status"]) == {"skipped"}
+    assert all("a standard, not a scenario" in m for m in table["message"])

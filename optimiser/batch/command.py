@@ -143,7 +143,7 @@ def batch_cmd(
     rows, seconds = _run(sent, str(task), settings, engine, scheduler, jobs)
     for row, name in zip(rows, shown, strict=True):
         row["file"] = name
-    _finish(rows, seconds, output, task, engine, scheduler, jobs, settings)
+    _finish(rows, seconds, output, task, engine, scheduler, jobs, settings, paths)
 
 
 def _run(
@@ -194,6 +194,7 @@ def _finish(
     scheduler: str | None,
     jobs: int,
     settings: dict[str, Any],
+    paths: list[Path],
 ) -> None:
     from optimiser.batch.table import counts, exit_code, results_frame, write_results
 
@@ -246,8 +247,8 @@ def _finish(
         guarded(lambda: write_results(frame, target, facts))
         console.print(f"Results written to {output}", markup=False)
     if ran == 0:
-        named = ", ".join(str(f) for f in frame["file"])
-        fail(InputError(named, "", "none of these files is a scenario"))
+        named = ", ".join(map(str, paths))
+        fail(InputError(named, "", f"none of the {len(frame)} files found is a scenario"))
     raise typer.Exit(exit_code(frame))
 
 
