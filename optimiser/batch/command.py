@@ -201,12 +201,13 @@ def _finish(
     frame = results_frame(rows)
     by_status = counts(frame)
     ran = len(frame) - int((frame["status"] == "skipped").sum())
+    used = max(1, min(jobs, len(frame)))  # the engines start no more workers than files
     where = (
         f"the Dask scheduler at {scheduler}"
         if scheduler
-        else f"a Dask LocalCluster of {jobs} workers"
+        else f"a Dask LocalCluster of {_count(used, 'worker')}"
         if engine == Engine.DASK
-        else f"{jobs} local processes"
+        else _count(used, "local process", "local processes")
     )
     rate = ran / seconds if seconds > 0 else 0.0
     console = SafeConsole()
@@ -228,7 +229,10 @@ def _finish(
     for status, n in by_status:
         summary.add_row(Text(status), Text(str(n)))
     console.print(summary)
-    total = f"{len(frame)} files, {ran} run in {seconds:.1f} s ({rate:.2f} files/s) on {where}"
+    total = (
+        f"{_count(len(frame), 'file')}, {ran} run in {seconds:.1f} s ({rate:.2f} files/s) "
+        f"on {where}"
+    )
     console.print(total, markup=False)
     if output is not None:
         facts: list[tuple[str, Any]] = [
@@ -250,6 +254,10 @@ def _finish(
         named = ", ".join(map(str, paths))
         fail(InputError(named, "", f"none of the {len(frame)} files found is a scenario"))
     raise typer.Exit(exit_code(frame))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _shown(value: Any) -> str:
