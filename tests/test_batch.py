@@ -176,7 +176,7 @@ def test_the_table_is_the_same_for_one_job_and_for_two(tmp_path: Path) -> None:
     files = [
         SCENARIOS / "hnc-cyber-security.yaml",
         SCENARIOS / "hnc-cyber-security-infeasible.yaml",
-        SCENARIOS / "fdsc-early-years-minor-change.yaml",
+        SCENARIOS / "hnc-cyber-security-validated.yaml",
     ]
     tables = []
     for jobs in ("1", "2"):
@@ -308,3 +308,21 @@ def test_a_folder_of_standards_only_is_skipped_and_said(tmp_path: Path) -> None:
     table = read_csv(out)
     assert set(table["status"]) == {"skipped"}
     assert all("a standard, not a scenario" in m for m in table["message"])
+
+
+def test_a_worker_that_dies_is_reported_with_its_file_and_the_rest_run() -> None:
+    from batch_crash import dies_on_crash_files
+
+    from optimiser.batch.engines import run_local
+
+    good = [str(SCENARIOS / "hnc-cyber-security-validated.yaml"), str(SCENARIOS / "x.yaml")]
+    files = [good[0], str(SCENARIOS / "crash.yaml"), good[1]]
+    seen: list[str] = []
+    rows = run_local(
+        files, "check", {}, 2, lambda row: seen.append(row["file"]), dies_on_crash_files
+    )
+    assert [r["file"] for r in rows] == files
+    assert sorted(seen) == sorted(files)
+    assert rows[0]["status"] == "pass"
+    assert rows[1]["status"] == "error" and "stopped" in rows[1]["message"]
+    assert rows[2]["status"] == "bad input"  # a file that is not there: the task ran

@@ -46,16 +46,24 @@ def _context() -> Any:
     return context
 
 
+Task = Callable[[str, str, Mapping[str, Any]], Row]
+
+
 def run_local(
-    files: list[str], task: str, options: Mapping[str, Any], jobs: int, done: Done
+    files: list[str],
+    task: str,
+    options: Mapping[str, Any],
+    jobs: int,
+    done: Done,
+    run: Task = run_task,
 ) -> list[Row]:
-    """`run_task` on every file in a pool of `jobs` processes. A worker that dies (a crash
-    in the solver, memory) breaks the pool: the files not finished then run again each in
-    a process of its own, so the crash is reported with its file and the rest go on."""
+    """`run` (`run_task`) on every file in a pool of `jobs` processes. A worker that dies (a
+    crash in the solver, memory) breaks the pool: the files not finished then run again each
+    in a process of its own, so the crash is reported with its file and the rest go on."""
     rows: dict[str, Row] = {}
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(files))), mp_context=_context())
     try:
-        futures = {pool.submit(run_task, f, task, dict(options)): f for f in files}
+        futures = {pool.submit(run, f, task, dict(options)): f for f in files}
         for future in as_completed(futures):
             try:
                 row = future.result()
@@ -69,7 +77,7 @@ def run_local(
     pool.shutdown(wait=True)
     for file in files:
         if file not in rows:
-            rows[file] = _alone(file, task, options)
+            rows[file] = _alone(run, file, task, options)
             done(rows[file])
     return [rows[f] for f in files]
 
@@ -85,10 +93,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
-def _alone(file: str, task: str, options: Mapping[str, Any]) -> Row:
+def _alone(run: Task, file: str, task: str, options: Mapping[str, Any]) -> Row:
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         try:
-            return pool.submit(run_task, file, task, dict(options)).result()
+            return pool.submit(run, file, task, dict(options)).result()
         except BrokenProcessPool:
             return _crashed(file, task, "the process running this file stopped (a crash)")
 
