@@ -48,8 +48,8 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 def expected_check(path: Path) -> dict[str, Any]:
     """What `htq check` finds for one file, from its own functions."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if "programme" not in data:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+    if "programme" not in data:  # a standard, a portfolio
         return {"status": "skipped"}
     scen = load_scenario(path)
     if scen.mapping is None:
@@ -82,7 +82,7 @@ def test_batch_check_of_the_shipped_scenarios_agrees_with_the_checker(
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == list(COLUMNS)
-    files = sorted(SCENARIOS.rglob("*.yaml"))
+    files = [f for f in SCENARIOS.rglob("*") if f.suffix in (".yaml", ".yml", ".json", ".xlsx")]
     assert [r["file"] for r in rows] == sorted(str(f) for f in files)
     for row in rows:
         want = expected_check(Path(row["file"]))
@@ -132,6 +132,7 @@ def test_a_broken_file_is_reported_with_its_file_and_the_others_still_run(
         (SCENARIOS / "standards" / "cyber-security-technologist.yaml").read_text("utf-8"),
         encoding="utf-8",
     )
+    (tmp_path / "portfolio.yaml").write_text("catalogue: []\nprogrammes: []\n", "utf-8")
     (tmp_path / "notes.txt").write_text("not read", encoding="utf-8")
     (tmp_path / ".hidden.yaml").write_text("programme: [", encoding="utf-8")
     out = tmp_path / "out" / "results.csv"
@@ -143,12 +144,15 @@ def test_a_broken_file_is_reported_with_its_file_and_the_others_still_run(
         "bad-credits.yaml",
         "broken.yaml",
         "good.yaml",
+        "portfolio.yaml",
         "standard.yaml",
     ]
     by_name = {Path(f).name: row for f, row in table.iterrows()}
     assert by_name["good.yaml"]["status"] == "pass"
     assert by_name["standard.yaml"]["status"] == "skipped"
     assert "standard" in by_name["standard.yaml"]["message"]
+    assert by_name["portfolio.yaml"]["status"] == "skipped"
+    assert "portfolio" in by_name["portfolio.yaml"]["message"]
     for name, place in (("bad-credits.yaml", "credits"), ("broken.yaml", "line")):
         row = by_name[name]
         assert row["status"] == "bad input"

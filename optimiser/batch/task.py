@@ -84,7 +84,7 @@ def identify(path: Path) -> Identified:
     if not isinstance(data, dict):
         return Identified("other", "not a scenario: the top level is not a mapping of keys")
     keys = set(data)
-    if {"catalogue", "programmes"} <= keys:
+    if keys & {"catalogue", "programmes"}:
         return Identified("portfolio", "a portfolio: batch runs scenarios only", data)
     if keys & {"programme", "standard"}:
         return Identified("scenario", data=data)
@@ -96,8 +96,9 @@ def identify(path: Path) -> Identified:
 
 
 def _identify_workbook(path: Path) -> Identified:
-    """A workbook is a scenario where it has the standard's sheets (Standard or KSBs); the
-    mapping workbook `solve -o` writes, or a results workbook, has neither."""
+    """A workbook is a portfolio where it has a Catalogue and a Programmes sheet, else a
+    scenario where it has the standard's sheets (Standard or KSBs); the mapping workbook
+    `solve -o` writes, or a results workbook, has neither."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     from optimiser.io.xlsx.layout import KSBS, STANDARD
@@ -108,6 +109,8 @@ def _identify_workbook(path: Path) -> Identified:
         book.close()
     except Exception:  # the scenario reader says what is wrong with it
         return Identified("scenario")
+    if {"catalogue", "programmes"} <= names:
+        return Identified("portfolio", "a portfolio: batch runs scenarios only")
     if names & {STANDARD.lower(), KSBS.lower()}:
         return Identified("scenario")
     return Identified(
