@@ -330,3 +330,18 @@ def test_a_worker_that_dies_is_reported_with_its_file_and_the_rest_run() -> None
     assert rows[0]["status"] == "pass"
     assert rows[1]["status"] == "error" and "stopped" in rows[1]["message"]
     assert rows[2]["status"] == "bad input"  # a file that is not there: the task ran
+
+
+def test_workbooks_are_told_apart(tmp_path: Path, shipped_check: tuple[int, Path, Path]) -> None:
+    """A scenario workbook is checked; a workbook htq wrote to read (the results table) and a
+    file of another kind are skipped, each with the reason."""
+    _, _, results = shipped_check
+    scenario = _inline(SCENARIOS / "hnc-cyber-security-validated.yaml", tmp_path / "hnc.xlsx")
+    row = run_task(scenario, "check", {})
+    assert (row["status"], row["violations"], row["coverage"]) == ("pass", 0, 100.0)
+    row = run_task(results, "check", {})
+    assert row["status"] == "skipped"
+    assert "without the scenario sheets" in row["message"]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x", encoding="utf-8")
+    assert run_task(notes, "solve", {})["message"] == "not a scenario file (.txt)"
