@@ -173,6 +173,14 @@ def test_a_crash_in_a_task_is_a_row_naming_it(monkeypatch: pytest.MonkeyPatch) -
     assert row["message"] == "RuntimeError: solver fell over"
     assert list(row) == list(COLUMNS)
 
+    def says_a_lot(*_: Any) -> dict[str, Any]:
+        raise RuntimeError("word " * 5_000)
+
+    monkeypatch.setitem(batch_task.TASKS, ("scenario", "check"), says_a_lot)
+    row = run_task(SCENARIOS / "hnc-cyber-security-validated.yaml", "check", {})
+    assert len(row["message"]) <= batch_task.MESSAGE_LIMIT
+    assert row["message"].startswith("RuntimeError: word word") and row["message"].endswith("…")
+
 
 def test_the_table_is_the_same_for_one_job_and_for_two(tmp_path: Path) -> None:
     """Solves: the same rows (all but the time) whatever the pool's size, each what the

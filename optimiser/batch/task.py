@@ -45,6 +45,8 @@ COLUMNS = (
 #: The tasks batch runs.
 TASK_NAMES = ("check", "solve", "revise")
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+#: The longest message a row carries (a cell holds 32,767 characters; people read less).
+MESSAGE_LIMIT = 2_000
 
 # the statuses of a row besides the solver's own (optimal, feasible, infeasible, unknown)
 PASS = "pass"
@@ -265,6 +267,7 @@ def run_task(path: str | Path, task: str, options: Mapping[str, Any]) -> Row:
     `options`: `time_limit`, `seed`, `effort` (deterministic time) and, for revise,
     `standard` (a path).
     """
+    from optimiser.clip import clip
     from optimiser.console import one_line
 
     start = time.perf_counter()
@@ -289,5 +292,6 @@ def run_task(path: str | Path, task: str, options: Mapping[str, Any]) -> Row:
         row["message"] = (f"{said}; " if said else "") + "warning: " + _first(notes)
     row["time"] = round(time.perf_counter() - start, 3)
     if row.get("message") is not None:
-        row["message"] = one_line(str(row["message"]))
+        said = one_line(str(row["message"]))
+        row["message"] = said if len(said) <= MESSAGE_LIMIT else clip(said, MESSAGE_LIMIT)
     return {column: row.get(column) for column in COLUMNS}
