@@ -47,6 +47,8 @@ TASK_NAMES = ("check", "solve", "revise")
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 #: The longest message a row carries (a cell holds 32,767 characters; people read less).
 MESSAGE_LIMIT = 2_000
+#: The longest list of rule ids a row carries (within a workbook cell's 32,767).
+GROUPS_LIMIT = 30_000
 
 # the statuses of a row besides the solver's own (optimal, feasible, infeasible, unknown)
 PASS = "pass"
@@ -294,4 +296,6 @@ def run_task(path: str | Path, task: str, options: Mapping[str, Any]) -> Row:
     if row.get("message") is not None:
         said = one_line(str(row["message"]))
         row["message"] = said if len(said) <= MESSAGE_LIMIT else clip(said, MESSAGE_LIMIT)
+    if row.get("groups") and len(row["groups"]) > GROUPS_LIMIT:  # thousands of rule ids
+        row["groups"] = clip(row["groups"], GROUPS_LIMIT)
     return {column: row.get(column) for column in COLUMNS}
