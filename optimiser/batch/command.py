@@ -223,11 +223,13 @@ def _finish(
     for r in frame.itertuples(index=False):
         if r.status not in ("pass", "optimal") and _shown(r.message):
             console.print(f"{r.file}: {r.status}: {_shown(r.message)}", markup=False)
-    summary = Table(title="Summary", title_justify="left")
-    summary.add_column("Status")
-    summary.add_column("Files", justify="right")
+    summary = Table(title="Summary", title_justify="left", show_footer=True)
+    summary.add_column("Status", footer="all")
+    summary.add_column("Files", justify="right", footer=str(len(frame)))
+    summary.add_column("Task time (s)", justify="right", footer=f"{seconds:.1f} on the clock")
+    spent = frame.groupby("status")["time"].sum()
     for status, n in by_status:
-        summary.add_row(Text(status), Text(str(n)))
+        summary.add_row(Text(status), Text(str(n)), Text(f"{spent.get(status, 0.0):.1f}"))
     console.print(summary)
     total = (
         f"{_count(len(frame), 'file')}, {ran} run in {seconds:.1f} s ({rate:.2f} files/s) "
