@@ -353,3 +353,19 @@ def test_workbooks_are_told_apart(tmp_path: Path, shipped_check: tuple[int, Path
     notes = tmp_path / "notes.txt"
     notes.write_text("x", encoding="utf-8")
     assert run_task(notes, "solve", {})["message"] == "not a scenario file (.txt)"
+
+
+@pytest.mark.slow
+def test_the_dask_engine_starts_a_local_cluster_of_its_own(
+    shipped_check: tuple[int, Path, Path],
+) -> None:
+    """Without --scheduler, htq starts a LocalCluster of worker processes and closes it."""
+    pytest.importorskip("distributed")
+    code, local, _ = shipped_check
+    out = local.parent / "own-cluster.csv"
+    result = run(SCENARIOS, "--task", "check", "--engine", "dask", "--jobs", "2", "-o", out)
+    assert result.exit_code == code
+    assert "a Dask LocalCluster of 2 workers" in result.stdout
+    pd.testing.assert_frame_equal(
+        read_csv(out).drop(columns="time"), read_csv(local).drop(columns="time")
+    )
