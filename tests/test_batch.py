@@ -22,17 +22,21 @@ from typer.testing import CliRunner
 from optimiser.batch import COLUMNS, run_task
 from optimiser.batch import task as batch_task
 from optimiser.batch.table import exit_code, results_frame
-from optimiser.check import check_mapping
+from optimiser.check import CheckResult, check_mapping
 from optimiser.cli import app
 from optimiser.instance import Instance
 from optimiser.io import load_scenario, load_standard
 from optimiser.io.write import write_scenario
+from optimiser.portfolio.check import PortfolioCheck, check_portfolio
+from optimiser.portfolio.load import load_portfolio
+from optimiser.portfolio.solve import solve_portfolio
 from optimiser.revise import revise
 from optimiser.settings import Clock, SolverSettings
 from optimiser.solve import solve
 
 RUNNER = CliRunner(env={"COLUMNS": "200"})
 NEW_STANDARD = SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml"
+PORTFOLIOS = SCENARIOS / "portfolios"
 #: solves in these tests are bounded by deterministic effort only
 EFFORT = ["--effort", "1", "--time-limit", "600"]
 
@@ -49,12 +53,19 @@ def read_csv(path: Path) -> pd.DataFrame:
 def expected_check(path: Path) -> dict[str, Any]:
     """What `htq check` finds for one file, from its own functions."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
-    if "programme" not in data:  # a standard, a portfolio
+    checked: CheckResult | PortfolioCheck
+    if "programmes" in data:
+        portfolio = load_portfolio(path)
+        if any(s.mapping is None for s in portfolio.scenarios):
+            return {"status": "no mapping", "exit": "2"}
+        checked = check_portfolio(portfolio)
+    elif "programme" not in data:  # a standard
         return {"status": "skipped"}
-    scen = load_scenario(path)
-    if scen.mapping is None:
-        return {"status": "no mapping", "exit": "2"}
-    checked = check_mapping(Instance(scen), scen.mapping)
+    else:
+        scen = load_scenario(path)
+        if scen.mapping is None:
+            return {"status": "no mapping", "exit": "2"}
+        checked = check_mapping(Instance(scen), scen.mapping)
     return {
         "status": "pass" if checked.ok else "violations",
         "exit": "0" if checked.ok else "1",
@@ -151,8 +162,8 @@ def test_a_broken_file_is_reported_with_its_file_and_the_others_still_run(
     assert by_name["good.yaml"]["status"] == "pass"
     assert by_name["standard.yaml"]["status"] == "skipped"
     assert "standard" in by_name["standard.yaml"]["message"]
-    assert by_name["portfolio.yaml"]["status"] == "skipped"
-    assert "portfolio" in by_name["portfolio.yaml"]["message"]
+    assert by_name["portfolio.yaml"]["status"] == "bad input"  # a portfolio of nothing
+    assert str(tmp_path / "portfolio.yaml") in by_name["portfolio.yaml"]["message"]
     for name, place in (("bad-credits.yaml", "credits"), ("broken.yaml", "line")):
         row = by_name[name]
         assert row["status"] == "bad input"
@@ -228,6 +239,26 @@ def test_batch_revise_is_what_revise_says(tmp_path: Path) -> None:
     assert row["status"] == str(rev.result.status)
     assert int(row["changes"]) == len(changes.added) + len(changes.removed)
     assert row["message"].startswith(f"standard: {len(rev.diff.added)} added")
+    # a scenario of another standard, a scenario without a baseline, a portfolio
+    options = {"standard": str(NEW_STANDARD), "effort": 1.0}
+    other = run_task(SCENARIOS / "fdsc-early-years-validated.yaml", "revise", options)
+    assert other["status"] == "skipped"
+    assert other["message"] == "its standard is OCC9205, not OCC9101"
+    unmapped = run_task(SCENARIOS / "hnc-cyber-security.yaml", "revise", options)
+    assert (unmapped["status"], unmapped["exit"]) == ("no mapping", 2)
+    joint = run_task(PORTFOLIOS / "early-years-and-cyber-validated.yaml", "revise", options)
+    assert joint["status"] == "skipped" and "htq revise" in joint["message"]
+
+
+def test_batch_solves_a_portfolio_as_solve_does() -> None:
+    path = PORTFOLIOS / "early-years-and-cyber-changed.yaml"
+    row = run_task(path, "solve", {"effort": 1.0, "time_limit": 600})
+    settings = SolverSettings(time_limit=600, effort=1.0)
+    alone = solve_portfolio(load_portfolio(path), settings=settings, clock=Clock(600))
+    assert row["status"] == str(alone.status) == "optimal"
+    changed = [r.changes for r in alone.programmes.values() if r.changes is not None]
+    assert row["changes"] == sum(len(c.added) + len(c.removed) for c in changed)
+    assert (row["violations"], row["coverage"]) == (0, 100.0)
 
 
 def test_names_never_start_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

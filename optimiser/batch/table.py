@@ -46,7 +46,7 @@ MEANINGS = {
     "file": "the file, as found",
     "task": "check, solve or revise",
     "status": "pass / violations (check); optimal, feasible, infeasible, unknown (solve, "
-    "revise); no mapping, bad input, error, skipped",
+    "revise); no mapping (to check or revise), bad input, error, skipped",
     "exit": "the exit code the single command gives for this file",
     "coverage": "% of the standard's KSBs covered by the mapping checked or proposed",
     "violations": "rules the mapping checked or proposed breaks",

@@ -89,7 +89,7 @@ def identify(path: Path) -> Identified:
         return Identified("other", "not a scenario: the top level is not a mapping of keys")
     keys = set(data)
     if keys & {"catalogue", "programmes"}:
-        return Identified("portfolio", "a portfolio: batch runs scenarios only", data)
+        return Identified("portfolio", data=data)
     if keys & {"programme", "standard"}:
         return Identified("scenario", data=data)
     if "ksbs" in keys:
@@ -114,7 +114,7 @@ def _identify_workbook(path: Path) -> Identified:
     except Exception:  # the scenario reader says what is wrong with it
         return Identified("scenario")
     if {"catalogue", "programmes"} <= names:
-        return Identified("portfolio", "a portfolio: batch runs scenarios only")
+        return Identified("portfolio")
     if names & {STANDARD.lower(), KSBS.lower()}:
         return Identified("scenario")
     return Identified(
@@ -204,6 +204,11 @@ def revise_scenario(path: Path, found: Identified, options: Mapping[str, Any]) -
         raise InputError(str(path), "", "revise needs --standard, the revised standard")
     scen = _scenario(path, found)
     new = load_standard(Path(standard))
+    mine, theirs = scen.standard.reference, new.reference
+    if mine and theirs and mine.strip().lower() != theirs.strip().lower():
+        return {"status": SKIPPED, "message": f"its standard is {mine}, not {theirs}"}
+    if scen.mapping is None:  # bad input to `htq revise` too (exit code 2)
+        return {"status": NO_MAPPING, "exit": 2, "message": "no mapping to revise (the baseline)"}
     settings = _settings(options)
     rev = validating(lambda: revise(scen, new, settings, source=path), path, Path(standard))
     explain_result(rev.result, rev.scenario, settings, vocabulary=for_input(path))
@@ -249,6 +254,78 @@ def _answer(scen: Scenario, result: Result) -> Row:
     return row
 
 
+# --- portfolios: several programmes sharing modules, checked and solved together ---------
+
+
+def _portfolio(path: Path, found: Identified) -> Any:
+    from optimiser.portfolio.load import load_portfolio, portfolio_from_data
+
+    return load_portfolio(path) if found.data is None else portfolio_from_data(found.data, path)
+
+
+def _portfolio_figures(portfolio: Any, ids: list[str]) -> Row:
+    """Coverage over every programme's KSBs (ids carry the programme: `P/coverage:K3`)."""
+    uncovered = sum(1 for g in ids if g.rsplit("/", 1)[-1].startswith("coverage:"))
+    n = sum(len(s.standard.ksbs) for s in portfolio.scenarios)
+    return {
+        "coverage": round(100 * (n - uncovered) / n, 1) if n else None,
+        "violations": len(ids),
+    }
+
+
+def check_portfolio_file(path: Path, found: Identified, options: Mapping[str, Any]) -> Row:
+    """`htq check` of a portfolio: every programme's mapping and every shared room."""
+    from optimiser.portfolio.check import check_portfolio
+
+    portfolio = _portfolio(path, found)
+    codes = [c for c, s in zip(portfolio.codes, portfolio.scenarios, strict=True) if not s.mapping]
+    if codes:  # bad input to `htq check` too (exit code 2)
+        said = f"no mapping to check ({', '.join(codes)})"
+        return {"status": NO_MAPPING, "exit": 2, "message": said}
+    checked = check_portfolio(portfolio)
+    return {
+        "status": PASS if checked.ok else VIOLATIONS,
+        "exit": 0 if checked.ok else 1,
+        **_portfolio_figures(portfolio, checked.ids),
+        "groups": " ".join(checked.ids),
+        "message": "every rule holds"
+        if checked.ok
+        else _first([v.detail for v in checked.violations]),
+    }
+
+
+def solve_portfolio_file(path: Path, found: Identified, options: Mapping[str, Any]) -> Row:
+    """`htq solve` of a portfolio: every programme solved together."""
+    from optimiser.portfolio.check import check_portfolio
+    from optimiser.portfolio.explain import explain_portfolio
+    from optimiser.portfolio.solve import solve_portfolio
+    from optimiser.settings import Clock
+
+    portfolio = _portfolio(path, found)
+    settings = _settings(options)
+    clock = Clock(settings.time_limit)
+    result = solve_portfolio(portfolio, settings=settings, clock=clock)
+    explain_portfolio(result, portfolio, settings, clock)
+    status = str(result.status)
+    row: Row = {"status": status, "exit": SOLVE_EXIT[status]}
+    changed = [r.changes for r in result.programmes.values() if r.changes is not None]
+    if changed:
+        row["changes"] = sum(len(c.added) + len(c.removed) for c in changed)
+    if result.solved:
+        mappings = {code: r.mapping for code, r in result.programmes.items()}
+        row.update(_portfolio_figures(portfolio, check_portfolio(portfolio, mappings).ids))
+        row["message"] = f"a mapping for each of {len(mappings)} programmes"
+    elif result.status == "infeasible":
+        row["groups"] = " ".join(result.conflict or [])
+        fixes = [r.suggestion for r in result.repairs or []]
+        row["message"] = "no mapping satisfies every rule" + (
+            f"; the change to make: {fixes[0]}" if fixes else ""
+        )
+    else:
+        row["message"] = "no answer within the time limit"
+    return row
+
+
 def _first(lines: list[str]) -> str:
     more = len(lines) - 1
     return lines[0] + (f" (and {more} more)" if more > 0 else "")
@@ -259,6 +336,8 @@ TASKS: dict[tuple[str, str], Callable[[Path, Identified, Mapping[str, Any]], Row
     ("scenario", "check"): check_scenario,
     ("scenario", "solve"): solve_scenario,
     ("scenario", "revise"): revise_scenario,
+    ("portfolio", "check"): check_portfolio_file,
+    ("portfolio", "solve"): solve_portfolio_file,
 }
 
 
@@ -280,7 +359,8 @@ def run_task(path: str | Path, task: str, options: Mapping[str, Any]) -> Row:
             found = identify(Path(path))
             runner = TASKS.get((found.kind, task))
             if runner is None:
-                row.update(status=SKIPPED, message=found.reason or f"batch cannot {task} it")
+                why = found.reason or f"batch does not {task} a {found.kind}: htq {task} does"
+                row.update(status=SKIPPED, message=why)
             else:
                 row.update(runner(Path(path), found, options))
         except InputError as exc:
