@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from optimiser import cohesion
 from optimiser.builder import Builder, LinExpr
 from optimiser.instance import Instance
 
@@ -54,6 +55,8 @@ class Quality:
     entries: LinExpr
     #: per module: (load variable, imbalance variable, credits)
     balance_terms: list[tuple[LinExpr, LinExpr, int]]
+    #: what the stages before cohesion fixed (filled in as they finish)
+    fixed: cohesion.Fixed
 
 
 def tighten_balance(b: Builder, quality: Quality, entries: int) -> None:
@@ -82,9 +85,10 @@ def add_quality(b: Builder, fit: Fit | None = None) -> Quality:
             "balance", sum(dev for _, dev, _ in terms), scale=sum(m.credits for m in inst.modules)
         ),
     ]
-    if any(len(members) > 1 for _, members in inst.duties):
-        criteria.append(Criterion("cohesion", None, make=lambda: _duty_spread(b)))
-    return Quality(criteria, fit_points, b.entries(), terms)
+    fixed = cohesion.Fixed()
+    if cohesion.duties(inst):
+        criteria.append(Criterion("cohesion", None, make=lambda: cohesion.duty_spread(b, fixed)))
+    return Quality(criteria, fit_points, b.entries(), terms, fixed)
 
 
 def _imbalance(b: Builder) -> list[tuple[LinExpr, LinExpr, int]]:
@@ -122,26 +126,3 @@ def imbalance(inst: Instance, pairs: set[tuple[int, int]]) -> float:
         for load, m in zip(loads, inst.modules, strict=True)
     )
     return round(sum(gaps) / total, 2)
-
-
-def _duty_spread(b: Builder) -> LinExpr:
-    """Σ over duties of the modules each duty touches.
-
-    `touched[d, M]` is pushed down by the minimisation, so only its lower bounds are
-    needed: one per KSB of the duty, and one aggregate row (the duty's KSBs in M are at
-    most min(|d|, room of M) × touched) that lets the LP see that a duty of 12 KSBs
-    in modules of room 6 touches at least two of them.
-    """
-    inst = b.inst
-    terms = []
-    for code, members in inst.duties:
-        if len(members) < 2:
-            continue
-        for j in inst.M:
-            touched = b.model.new_bool_var(f"duty[{code},{inst.modules[j].code}]")
-            for k in members:
-                b.model.add(touched >= b.x[k][j])
-            room = min(len(members), inst.capacity[j])
-            b.model.add(sum(b.x[k][j] for k in members) <= room * touched)
-            terms.append(touched)
-    return sum(terms)

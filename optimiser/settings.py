@@ -13,6 +13,8 @@ Two limits, with different jobs:
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -81,12 +83,28 @@ def status_of(code: int) -> SolveStatus:
 
 @dataclass
 class Call:
-    """One finished solver call."""
+    """One finished solver call. With two workers (`run(..., pair=True)`) `solver` is the
+    lead search, whose answer is the call's; `bound` and `effort` then say what the pair
+    proved and what the lead search used, and may differ from the lead solver's own."""
 
     solver: cp_model.CpSolver
     code: int
     #: the wall clock, not the deterministic limit, ended it
     cut: bool
+    #: proved bound on the objective (None: the solver's own)
+    proved_bound: float | None = None
+    #: deterministic time to report and to count against the effort (None: the solver's)
+    used: float | None = None
+
+    @property
+    def bound(self) -> float:
+        if self.proved_bound is not None:
+            return self.proved_bound
+        return float(self.solver.best_objective_bound)
+
+    @property
+    def effort(self) -> float:
+        return self.used if self.used is not None else float(self.solver.deterministic_time)
 
     @property
     def status(self) -> SolveStatus:
@@ -111,6 +129,7 @@ def run(
     callback: cp_model.CpSolverSolutionCallback | None = None,
     gap: float = 0.0,
     profile: str = "proof",
+    pair: bool = False,
 ) -> Call:
     """One single-worker solve within `effort` deterministic units and the clock's rest.
 
@@ -119,13 +138,32 @@ def run(
     detection and probing, which cost more than they save on the explainer's loose
     models, one literal per group); "first" (a quick first mapping at scale: no LP, no
     symmetry, no big-linear-overlap presolve).
+
+    `pair`: with `settings.workers` of 2 or more and an objective, two single-worker
+    searches run side by side (`_run_pair`); the answer is always the lead's.
     """
-    solver = cp_model.CpSolver()
     wall = clock.left() - MARGIN
     if wall <= 0 or effort <= 0:
         # nothing left to search with: no solver call, and a spent clock says so
         clock.cut = clock.cut or wall <= 0
-        return Call(solver, cp_model.UNKNOWN, wall <= 0)
+        return Call(cp_model.CpSolver(), cp_model.UNKNOWN, wall <= 0)
+    if pair and settings.workers >= 2 and profile == "proof" and model.has_objective():
+        return _run_pair(model, settings, clock, effort, wall, spent, callback, gap)
+    solver = _solver(settings, effort, wall, gap, profile)
+    code = solver.solve(model, callback)
+    det = solver.deterministic_time
+    if spent is not None:
+        spent.spent += det
+    cut = _cut(solver, code, effort, wall)
+    if cut:
+        clock.cut = True
+    return Call(solver, code, cut)
+
+
+def _solver(
+    settings: SolverSettings, effort: float, wall: float, gap: float, profile: str
+) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_deterministic_time = effort
     params.max_time_in_seconds = wall
@@ -141,15 +179,140 @@ def run(
     if profile == "explain":
         params.symmetry_level = 0
         params.cp_model_probing_level = 0
-    code = solver.solve(model, callback)
-    det = solver.deterministic_time
-    if spent is not None:
-        spent.spent += det
-    cut = (
+    if profile == "bound":
+        # the second of a pair: a search that works on the objective's lower bound
+        params.optimize_with_lb_tree_search = True
+    return solver
+
+
+def _cut(solver: cp_model.CpSolver, code: int, effort: float, wall: float) -> bool:
+    """The wall clock, not the deterministic limit, ended an unproved search."""
+    return (
         code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
-        and det < 0.98 * effort
+        and solver.deterministic_time < 0.98 * effort
         and solver.wall_time >= 0.95 * wall
     )
+
+
+class Watch(cp_model.CpSolverSolutionCallback):
+    """Sees each solution of a search. In a pair of searches it also tells the pair each
+    solution's value, so that the lead is stopped once it holds a proved optimum."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pair: _Pair | None = None
+        #: (objective value, deterministic time) of each solution, in order
+        self.found: list[tuple[float, float]] = []
+
+    def on_solution_callback(self) -> None:
+        value = self.objective_value
+        self.found.append((value, self.deterministic_time))
+        self.seen(value, self.best_objective_bound)
+        if self.pair is not None:
+            self.pair.offer(value)
+
+    def seen(self, value: float, bound: float) -> None:
+        """Override to follow the search (never to decide an answer)."""
+
+
+class _Pair:
+    """The meeting point of a lead search and a bound search (see `_run_pair`)."""
+
+    def __init__(self, lead: cp_model.CpSolver) -> None:
+        self.lock = threading.Lock()
+        self.lead = lead
+        self.best = math.inf  # the lead's incumbent
+        self.proved = -math.inf  # a bound the second search proved, once it has finished
+        self.stopped = False
+
+    def offer(self, value: float) -> None:
+        with self.lock:
+            self.best = value
+            self._check()
+
+    def prove(self, bound: float) -> None:
+        with self.lock:
+            self.proved = bound
+            self._check()
+
+    def _check(self) -> None:
+        if not self.stopped and self.best <= self.proved + 1e-6:
+            self.stopped = True
+            self.lead.stop_search()
+
+
+def _run_pair(
+    model: cp_model.CpModel,
+    settings: SolverSettings,
+    clock: Clock,
+    effort: float,
+    wall: float,
+    spent: Effort | None,
+    callback: cp_model.CpSolverSolutionCallback | None,
+    gap: float,
+) -> Call:
+    """Two single-worker searches of one stage, each in its own thread (CP-SAT releases
+    the interpreter lock while it searches), with an answer that does not depend on
+    which finishes first.
+
+    * A, the lead, is the one-worker search; the answer is always A's. A's path is
+      deterministic, and no solution of A can be better than a proved bound.
+    * B works on the bound, up to its own deterministic limit or a proof.
+    * When B finishes, its final bound P is proved. A is stopped as soon as its
+      incumbent equals P: the first solution of A with that value, wherever the
+      stop happens after it, so the same answer on any machine load.
+    * When A proves its optimum first, B is stopped and forgotten. When A reaches its
+      own limit unproved, B is awaited (it runs to its limit or proof), and the bound
+      reported is the better of the two: both final, so deterministic.
+
+    The effort reported (and counted against the run's effort) is A's alone: on a
+    proved stage the deterministic time at which A found its answer (the same whether
+    A or B proved it), else all A used.
+    """
+    lead = _solver(settings, effort, wall, gap, "proof")
+    second = _solver(settings, effort, wall, gap, "bound")
+    watch = callback if isinstance(callback, Watch) else Watch()
+    pair = _Pair(lead)
+    watch.pair = pair
+    out: dict[str, int] = {}
+
+    def bound_search() -> None:
+        out["code"] = second.solve(model)
+        code = out["code"]
+        if code == cp_model.INFEASIBLE:
+            pair.prove(math.inf)
+        elif not _cut(second, code, effort, wall):
+            pair.prove(float(second.best_objective_bound))
+
+    thread = threading.Thread(target=bound_search, daemon=True)
+    thread.start()
+    code = lead.solve(model, watch)
+    lead_proved = code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not pair.stopped
+    if lead_proved:
+        second.stop_search()
+    thread.join()
+    watch.pair = None
+    second_code = out.get("code", cp_model.UNKNOWN)
+    if not lead_proved and second_code == cp_model.INFEASIBLE:
+        code = cp_model.INFEASIBLE
+    cut = False
+    bound: float | None = None
+    if code == cp_model.INFEASIBLE:
+        used = lead.deterministic_time
+    elif lead_proved or (watch.found and watch.found[-1][0] <= pair.proved + 1e-6):
+        code = cp_model.OPTIMAL
+        bound = watch.found[-1][0]
+        used = watch.found[-1][1]
+    else:
+        # unproved: A ran to its own limit; the better of the two final bounds
+        bound = max(float(lead.best_objective_bound), pair.proved)
+        used = lead.deterministic_time
+        cut = _cut(lead, code, effort, wall) or (
+            second_code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            and _cut(second, second_code, effort, wall)
+        )
+    if spent is not None:
+        spent.spent += used
     if cut:
         clock.cut = True
-    return Call(solver, code, cut)
+    return Call(lead, code, cut, bound, used)

@@ -36,7 +36,7 @@ from optimiser.objective import (
 )
 from optimiser.result import Changes, Result, Shortage, SolveStatus
 from optimiser.rules import spiral
-from optimiser.settings import Call, Clock, Effort, SolverSettings, run
+from optimiser.settings import Call, Clock, Effort, SolverSettings, Watch, run
 from optimiser.shortage import shortage
 
 __all__ = ["SolverSettings", "solve"]
@@ -55,7 +55,7 @@ Progress = Callable[[str, float, float, float], None]
 """progress(stage, best objective, bound, seconds) — called while a solve runs."""
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):
+class _Watcher(Watch):
     """Reports best objective and bound once a stage has run for more than a second (for
     the terminal only: nothing here decides an answer)."""
 
@@ -66,13 +66,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.clock = clock
         self.last = 0.0
 
-    def on_solution_callback(self) -> None:
+    def seen(self, value: float, bound: float) -> None:
         if self.progress is None:
             return
         now = self.clock.elapsed()
         if now >= 1.0 and now - self.last >= 0.25:
             self.last = now
-            self.progress(self.stage, self.objective_value, self.best_objective_bound, now)
+            self.progress(self.stage, value, bound, now)
 
 
 @dataclass
@@ -172,25 +172,25 @@ def solve(
     stages: list[Stage] = []
     last: Call | None = None
     for i, crit in enumerate(criteria):
+        expr = crit.ready()
         if hint is not None:
             b.model.clear_hints()
             _hint(b, hint, quality)
-        expr = crit.ready()
         b.model.minimize(expr)
         rest = sum(WEIGHTS[c.name] for c in criteria[i:])
         share = effort.left() * WEIGHTS[crit.name] / rest
         if crit.name == "cohesion":
             share = min(share, COHESION_SHARE * effort.total)
         watcher = _Watcher(crit.name, progress, clock)
-        call = run(b.model, settings, clock, share, spent=effort, callback=watcher)
+        call = run(b.model, settings, clock, share, spent=effort, callback=watcher, pair=True)
         if call.code == cp_model.INFEASIBLE:
             return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
         if not call.found:
             break  # keep what the stages before found, or the mapping built by hand
         solver = call.solver
         value = round(solver.objective_value)
-        bound = round(solver.best_objective_bound)
-        stages.append(Stage(crit.name, value, bound, call.proved, solver.deterministic_time))
+        bound = round(call.bound)
+        stages.append(Stage(crit.name, value, bound, call.proved, call.effort))
         b.model.add(expr <= value)
         if crit.name == "fit":
             # fit and entries are one criterion: the entries of the best fit stay fixed,
@@ -198,6 +198,9 @@ def solve(
             entries = int(solver.value(quality.entries))
             b.model.add(quality.entries == entries)
             tighten_balance(b, quality, entries)
+            quality.fixed.entries = entries
+        if crit.name == "balance":
+            quality.fixed.balance = value
         hint = list(solver.response_proto.solution)
         last = call
         if call.cut:
@@ -345,6 +348,9 @@ def _hint(b: Builder, values: list[int], quality: Quality) -> None:
     total = sum(m.credits for m in inst.modules)
     for (_, dev, credits), load in zip(quality.balance_terms, loads, strict=True):
         hint[dev.index] = abs(load * total - credits * entries)
+    pairs = {(k, j) for k in inst.K for j in inst.M if hint[b.x[k][j].index]}
+    for var, value in quality.fixed.hint(pairs):
+        hint[var.index] = value
     for i, v in hint.items():
         model.add_hint(model.get_int_var_from_proto_index(i), v)
 
