@@ -82,37 +82,62 @@ def fewest(sizes: list[int], need: int) -> int:
     return len(sizes)
 
 
+def rooms(inst: Instance, fixed: Fixed) -> list[int]:
+    """Each module's most KSBs under what the stages before fixed."""
+    room = [min(c, len(inst.ksbs)) for c in inst.capacity]
+    if fixed.entries is not None and fixed.balance is not None:
+        for j, (_, hi) in enumerate(load_range(inst, fixed.entries, fixed.balance)):
+            room[j] = min(room[j], hi)
+    return room
+
+
+def least_modules(
+    inst: Instance, members: list[int], room: list[int]
+) -> tuple[dict[int, int], int]:
+    """r[M] (the duty's KSBs module M can hold) and the fewest modules the duty touches."""
+    r = {
+        j: min(len(members), room[j], sum(inst.assessable[k][j] for k in members)) for j in inst.M
+    }
+    need = max(fewest([r[j] for j in scope.modules], len(members)) for scope in inst.scopes)
+    return r, need
+
+
+def counting_bound(inst: Instance, fixed: Fixed) -> int:
+    """A lower bound on the duty spread by counting alone: each duty touches at least
+    the fewest modules of a scope that can hold all its KSBs."""
+    room = rooms(inst, fixed)
+    return sum(least_modules(inst, members, room)[1] for _, members in duties(inst))
+
+
 def duty_spread(b: Builder, fixed: Fixed | None = None) -> LinExpr:
     """Σ over duties of the modules each duty touches, with the rows above."""
     inst = b.inst
     model = b.model
     fixed = fixed or Fixed()
-    room = [min(c, len(inst.ksbs)) for c in inst.capacity]
+    room = rooms(inst, fixed)
     if fixed.entries is not None and fixed.balance is not None:
-        ranges = load_range(inst, fixed.entries, fixed.balance)
-        for j, (lo, hi) in enumerate(ranges):
+        for j, (lo, hi) in enumerate(load_range(inst, fixed.entries, fixed.balance)):
             model.add(b.load(j) >= lo)
             model.add(b.load(j) <= hi)
-            room[j] = min(room[j], hi)
     if fixed.entries is not None and fixed.entries == len(inst.ksbs):
         for k in inst.K:
             model.add(b.count(k) == 1)
     terms = []
     for code, members in duties(inst):
+        r, need = least_modules(inst, members, room)
         touched = {}
-        r = {}
         for j in inst.M:
             t = model.new_bool_var(f"duty[{code},{inst.modules[j].code}]")
             for k in members:
                 model.add(t >= b.x[k][j])
-            r[j] = min(len(members), room[j], sum(inst.assessable[k][j] for k in members))
             model.add(sum(b.x[k][j] for k in members) <= r[j] * t)
             touched[j] = t
             terms.append(t)
             fixed.touched.append((members, j, t))
         for scope in inst.scopes:
             model.add(sum(r[j] * touched[j] for j in scope.modules) >= len(members))
-            need = fewest([r[j] for j in scope.modules], len(members))
-            if need > 1:
-                model.add(sum(touched[j] for j in scope.modules) >= need)
+        if need > 1:
+            for scope in inst.scopes:
+                least = fewest([r[j] for j in scope.modules], len(members))
+                model.add(sum(touched[j] for j in scope.modules) >= least)
     return sum(terms)
