@@ -70,8 +70,25 @@ def proved(data: dict[str, Any]) -> str:
     return said + (f"; not run: {', '.join(left)}" if left else "")
 
 
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+
+
 def row(case: str, figure: str, goal: str) -> None:
-    print(f"  {case:46s} {figure:44s} goal: {goal}")
+    print(f"  {case:46s} {figure:44s} goal: {goal} ({load()})")
+
+
+def workers_row(label: str, path: Path) -> None:
+    """One worker against two: median wall time, and whether two repeat their answer."""
+    one, _, _ = htq_solve(path, "--workers", "1")
+    two, data, texts = htq_solve(path, "--workers", "2")
+    same = "same answer every run" if len(set(texts)) == 1 else "ANSWERS DIFFER"
+    row(
+        f"{label} --workers 2",
+        f"{two:.2f} s (1 worker {one:.2f} s), {same}",
+        "repeatable, no slower than 1 worker",
+    )
+    print(f"      {proved(data)}")
 
 
 def write(tmp: Path, name: str, data: dict[str, Any] | None) -> Path | None:
@@ -113,15 +130,7 @@ def main() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         wall, data, _ = htq_solve(path)
         row(path.name, f"{data['status']} in {wall:.2f} s", "proved optimal, <= 1 s")
-    fda = ROOT / "scenarios" / "fdsc-early-years.yaml"
-    one, _, _ = htq_solve(fda, "--workers", "1")
-    two, data, texts = htq_solve(fda, "--workers", "2")
-    same = "same answer every run" if len(set(texts)) == 1 else "ANSWERS DIFFER"
-    row(
-        "fdsc-early-years.yaml --workers 2",
-        f"{two:.2f} s (1 worker {one:.2f} s), {same}",
-        "repeatable, no slower than 1 worker",
-    )
+    workers_row("fdsc-early-years.yaml", ROOT / "scenarios" / "fdsc-early-years.yaml")
     if not cases.standards():
         print(f"no standards at {cases.STANDARDS}: the generated cases are skipped")
         return
@@ -139,6 +148,8 @@ def main() -> None:
                 "proved optimal <= 1 s",
             )
             print(f"      {proved(data)}")
+            if award == "hnd":
+                workers_row(f"{ref} {award}", path)
         print("conflicts")
         path = write(tmp, "exam-heavy", cases.exam_heavy("ST0605"))
         if path is not None:

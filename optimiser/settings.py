@@ -28,6 +28,8 @@ from optimiser.result import SolveStatus
 SEARCH_SHARE = 0.25
 #: Kept back from every solver call's wall-clock cap for building models and writing.
 MARGIN = 0.5
+#: With two workers, the second search's share of the lead's deterministic limit.
+SECOND_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -270,7 +272,9 @@ def _run_pair(
     A or B proved it), else all A used.
     """
     lead = _solver(settings, effort, wall, gap, "proof")
-    second = _solver(settings, effort, wall, gap, "bound")
+    # half the lead's effort, so that the lead seldom waits for it; its bound at half
+    # the effort was within one of its bound at the full effort on the duty-spread stage
+    second = _solver(settings, effort * SECOND_SHARE, wall, gap, "bound")
     watch = callback if isinstance(callback, Watch) else Watch()
     pair = _Pair(lead)
     watch.pair = pair
@@ -281,7 +285,7 @@ def _run_pair(
         code = out["code"]
         if code == cp_model.INFEASIBLE:
             pair.prove(math.inf)
-        elif not _cut(second, code, effort, wall):
+        elif not _cut(second, code, effort * SECOND_SHARE, wall):
             pair.prove(float(second.best_objective_bound))
 
     thread = threading.Thread(target=bound_search, daemon=True)
@@ -309,7 +313,7 @@ def _run_pair(
         used = lead.deterministic_time
         cut = _cut(lead, code, effort, wall) or (
             second_code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
-            and _cut(second, second_code, effort, wall)
+            and _cut(second, second_code, effort * SECOND_SHARE, wall)
         )
     if spent is not None:
         spent.spent += used
