@@ -280,7 +280,11 @@ def _run_pair(
     watch.pair = pair
     out: dict[str, int] = {}
 
+    lead_done = threading.Event()
+
     def bound_search() -> None:
+        if lead_done.is_set():
+            return
         out["code"] = second.solve(model)
         code = out["code"]
         if code == cp_model.INFEASIBLE:
@@ -293,7 +297,12 @@ def _run_pair(
     code = lead.solve(model, watch)
     lead_proved = code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not pair.stopped
     if lead_proved:
-        second.stop_search()
+        # B's answer no longer matters; a stop asked for before its search has begun is
+        # lost, so ask again until it has ended
+        lead_done.set()
+        while thread.is_alive():
+            second.stop_search()
+            thread.join(0.01)
     thread.join()
     watch.pair = None
     second_code = out.get("code", cp_model.UNKNOWN)
