@@ -9,8 +9,10 @@ programmes with overlapping duties.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import SCENARIOS, make, module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,11 +20,14 @@ from ortools.sat.python import cp_model
 
 from models import Scenario
 from optimiser.cohesion import Fixed, counting_bound, duties, fewest, load_range
+from optimiser.frames import frame
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
+from optimiser.io.load import scenario_from_data
+from optimiser.io.normalised import read_normalised_standard
 from optimiser.model import build
 from optimiser.objective import add_quality, duty_spread, tighten_balance
-from optimiser.settings import SolverSettings
+from optimiser.settings import SolverSettings, _Pair
 from optimiser.solve import solve
 
 FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
@@ -163,8 +168,8 @@ def test_fewest_modules_to_hold_a_duty() -> None:
     assert fewest([2, 2], 9) == 2
 
 
-def _json(scenario: Scenario, workers: int) -> str:
-    cfg = SolverSettings(time_limit=600, effort=4.0, seed=0, workers=workers)
+def _json(scenario: Scenario, workers: int, effort: float = 4.0) -> str:
+    cfg = SolverSettings(time_limit=600, effort=effort, seed=0, workers=workers)
     data: dict[str, Any] = solve(scenario, settings=cfg).to_json()
     data["solver"].pop("wall_s")
     return json.dumps(data, sort_keys=True)
@@ -183,6 +188,53 @@ def test_two_workers_repeat_and_agree_with_one() -> None:
     assert {s["value"] for s in one["solver"]["stages"].values()} == {
         s["value"] for s in two["solver"]["stages"].values()
     }
+
+
+def test_two_workers_repeat_where_cohesion_is_unproved(standards_dir: Path) -> None:
+    """A two-level programme without module text (ST0747, 62 KSBs x 15 modules) whose
+    duty spread is not proved within the effort: the lead runs to its limit and waits for
+    the second search, and the JSON is the same on three runs; the bound reported is at
+    least the one worker's, the value the same."""
+    path = standards_dir / "ST0747_counter-fraud-investigator.json"
+    if not path.is_file():
+        pytest.skip("ST0747 not in the standards folder")
+    data = frame(read_normalised_standard(path), "hnd", text=False)
+    scenario = scenario_from_data(data, Path("st0747.yaml"))
+    runs = {_json(scenario, 2, effort=1.0) for _ in range(3)}
+    assert len(runs) == 1
+    two = json.loads(runs.pop())["solver"]["stages"]["cohesion"]
+    one = json.loads(_json(scenario, 1, effort=1.0))["solver"]["stages"]["cohesion"]
+    assert not two["proved"] and not one["proved"]
+    assert two["value"] == one["value"] and two["bound"] >= one["bound"]
+
+
+class _Lead:
+    def __init__(self) -> None:
+        self.stops = 0
+
+    def stop_search(self) -> None:
+        self.stops += 1
+
+
+@pytest.mark.parametrize("order", ["solution first", "bound first"])
+def test_pair_stops_the_lead_only_at_a_proved_optimum(order: str) -> None:
+    """The lead is stopped once, and only once its incumbent equals a proved bound,
+    whichever of the two arrives first."""
+    lead = _Lead()
+    pair = _Pair(lead)  # type: ignore[arg-type]
+    pair.offer(70)
+    pair.prove(60)  # a bound below the incumbent proves nothing yet
+    assert lead.stops == 0
+    if order == "solution first":
+        pair.offer(65)
+        pair.prove(65)
+    else:
+        pair.prove(65)
+        assert lead.stops == 0
+        pair.offer(65)
+    assert lead.stops == 1
+    pair.offer(65)
+    assert lead.stops == 1
 
 
 def test_duty_spread_figure_counts_pairs() -> None:
