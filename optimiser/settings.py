@@ -28,8 +28,10 @@ from optimiser.result import SolveStatus
 SEARCH_SHARE = 0.25
 #: Kept back from every solver call's wall-clock cap for building models and writing.
 MARGIN = 0.5
-#: With two workers, the second search's share of the lead's deterministic limit.
+#: With two workers, the second search's share of the lead's deterministic limit, and
+#: the seconds it waits before starting (the lead proves most stages sooner).
 SECOND_SHARE = 0.5
+SECOND_DELAY = 0.3
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,10 @@ def _run_pair(
     lead_done = threading.Event()
 
     def bound_search() -> None:
-        if lead_done.is_set():
+        # B starts only where A has not proved its stage within a moment: most stages
+        # are proved at once, and B would only take the core A uses. When B starts
+        # changes nothing B or A finds, only how soon.
+        if lead_done.wait(SECOND_DELAY):
             return
         out["code"] = second.solve(model)
         code = out["code"]
