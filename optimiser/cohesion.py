@@ -12,12 +12,17 @@ about where KSBs can go:
   imbalance |C·load_M − c_M·E| is at most B less the least imbalance of every other
   module, which bounds its load on both sides: at the defaults that is the floor or the
   ceiling of its share, far below its capacity.
-* **one entry each.** Where E equals the number of KSBs, every KSB (each covered at
-  least once) sits in exactly one module.
+* **one entry each.** Where E equals the number of KSBs and every KSB must be covered,
+  every KSB sits in exactly one module.
 * **a duty's modules.** A duty's KSBs in M are at most `r[d, M]` = the least of its
-  size, M's room and how many of them M can evidence; per coverage scope they must all
-  sit somewhere, so Σ_M r[d, M]·touched[d, M] ≥ |d|, and, counted outright, the duty
-  touches at least as many modules of the scope as the fewest whose r's reach |d|.
+  size, M's room and how many of them M can evidence; per coverage scope, those that
+  must be covered all sit somewhere it counts, so Σ_M r'[d, M]·touched[d, M] ≥ their
+  number (r' counting only entries that count for coverage), and, counted outright, the
+  duty touches at least as many modules of the scope as the fewest whose r's reach it.
+
+Only the rules decide which KSBs must be covered (`coverage:K` in the model): a
+specialist qualification covers no core KSB, and a partial entry never counts; a shared
+module of a portfolio has the programmes' room together, not one programme's.
 
 Measured on two-level programmes without module text (62 KSBs × 15 modules): the
 duty-spread stage went from unproved (bound 50 at 5 units, 41 at the default share) to
@@ -26,12 +31,14 @@ proved with these rows; see the README for the figures.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from optimiser.builder import Builder, LinExpr
 from optimiser.instance import Instance
+from optimiser.rules import capacity, coverage
 
 
 @dataclass
@@ -82,31 +89,58 @@ def fewest(sizes: list[int], need: int) -> int:
     return len(sizes)
 
 
-def rooms(inst: Instance, fixed: Fixed) -> list[int]:
-    """Each module's most KSBs under what the stages before fixed."""
-    room = [min(c, len(inst.ksbs)) for c in inst.capacity]
+def rooms(inst: Instance, fixed: Fixed, held: set[int] | None = None) -> list[int]:
+    """Each module's most KSBs under what the stages before fixed. `held`: the modules
+    whose own capacity is a rule of the model (all by default; in a portfolio a shared
+    module's room is the programmes' together, not one programme's)."""
+    n = len(inst.ksbs)
+    room = [min(c, n) if held is None or j in held else n for j, c in enumerate(inst.capacity)]
     if fixed.entries is not None and fixed.balance is not None:
         for j, (_, hi) in enumerate(load_range(inst, fixed.entries, fixed.balance)):
             room[j] = min(room[j], hi)
     return room
 
 
-def least_modules(
-    inst: Instance, members: list[int], room: list[int]
-) -> tuple[dict[int, int], int]:
-    """r[M] (the duty's KSBs module M can hold) and the fewest modules the duty touches."""
-    r = {
-        j: min(len(members), room[j], sum(inst.assessable[k][j] for k in members)) for j in inst.M
+def held_at(
+    inst: Instance, members: list[int], room: list[int], covering: bool = False
+) -> dict[int, int]:
+    """Per module M, the most of `members` M can hold: its room, and those it can
+    evidence (`covering`: and where the entry counts for coverage, not marked partial)."""
+    return {
+        j: min(
+            len(members),
+            room[j],
+            sum(inst.assessable[k][j] and (not covering or inst.covers(k, j)) for k in members),
+        )
+        for j in inst.M
     }
-    need = max(fewest([r[j] for j in scope.modules], len(members)) for scope in inst.scopes)
-    return r, need
+
+
+def least_modules(inst: Instance, required: list[int], room: list[int]) -> int:
+    """The fewest modules of a scope that can hold and cover all of `required`."""
+    if not required:
+        return 0
+    r = held_at(inst, required, room, covering=True)
+    return max(fewest([r[j] for j in scope.modules], len(required)) for scope in inst.scopes)
+
+
+def must_cover(inst: Instance, groups: Collection[str] | None = None) -> set[int]:
+    """The KSBs every mapping covers in every scope: those with a coverage rule
+    (`groups`: the model's group ids; by default, as the coverage family decides)."""
+    if groups is None:
+        return set(inst.K) if coverage.applies(inst) else set()
+    return {k for k in inst.K if coverage.group_id(inst, k) in groups}
 
 
 def counting_bound(inst: Instance, fixed: Fixed) -> int:
     """A lower bound on the duty spread by counting alone: each duty touches at least
-    the fewest modules of a scope that can hold all its KSBs."""
+    the fewest modules of a scope that can hold all its KSBs that must be covered."""
     room = rooms(inst, fixed)
-    return sum(least_modules(inst, members, room)[1] for _, members in duties(inst))
+    required = must_cover(inst)
+    return sum(
+        least_modules(inst, [k for k in members if k in required], room)
+        for _, members in duties(inst)
+    )
 
 
 def duty_spread(b: Builder, fixed: Fixed | None = None) -> LinExpr:
@@ -114,17 +148,20 @@ def duty_spread(b: Builder, fixed: Fixed | None = None) -> LinExpr:
     inst = b.inst
     model = b.model
     fixed = fixed or Fixed()
-    room = rooms(inst, fixed)
+    held = {j for j in inst.M if capacity.group_id(inst, j) in b.groups}
+    room = rooms(inst, fixed, held)
     if fixed.entries is not None and fixed.balance is not None:
         for j, (lo, hi) in enumerate(load_range(inst, fixed.entries, fixed.balance)):
             model.add(b.load(j) >= lo)
             model.add(b.load(j) <= hi)
-    if fixed.entries is not None and fixed.entries == len(inst.ksbs):
+    required = must_cover(inst, b.groups)
+    if fixed.entries is not None and fixed.entries == len(inst.ksbs) == len(required):
+        # every KSB has at least one entry: with as many entries as KSBs, exactly one
         for k in inst.K:
             model.add(b.count(k) == 1)
     terms = []
     for code, members in duties(inst):
-        r, need = least_modules(inst, members, room)
+        r = held_at(inst, members, room)
         touched = {}
         for j in inst.M:
             t = model.new_bool_var(f"duty[{code},{inst.modules[j].code}]")
@@ -134,10 +171,14 @@ def duty_spread(b: Builder, fixed: Fixed | None = None) -> LinExpr:
             touched[j] = t
             terms.append(t)
             fixed.touched.append((members, j, t))
+        # the KSBs that must be covered: each scope holds them all, counted for coverage
+        need = [k for k in members if k in required]
+        if not need:
+            continue
+        cover = held_at(inst, need, room, covering=True)
         for scope in inst.scopes:
-            model.add(sum(r[j] * touched[j] for j in scope.modules) >= len(members))
-        if need > 1:
-            for scope in inst.scopes:
-                least = fewest([r[j] for j in scope.modules], len(members))
+            model.add(sum(cover[j] * touched[j] for j in scope.modules) >= len(need))
+            least = fewest([cover[j] for j in scope.modules], len(need))
+            if least > 1:
                 model.add(sum(touched[j] for j in scope.modules) >= least)
     return sum(terms)
