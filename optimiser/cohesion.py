@@ -24,9 +24,9 @@ Only the rules decide which KSBs must be covered (`coverage:K` in the model): a
 specialist qualification covers no core KSB, and a partial entry never counts; a shared
 module of a portfolio has the programmes' room together, not one programme's.
 
-Measured on two-level programmes without module text (62 KSBs × 15 modules): the
-duty-spread stage went from unproved (bound 50 at 5 units, 41 at the default share) to
-proved with these rows; see the README for the figures.
+Measured on a two-level programme without module text (ST0747 HND, 62 KSBs × 15
+modules): at the default share the stage went from 68 (bound 41) to 65 (bound 55), and 65
+is proved in 7 units (`--time-limit 120`); without "one entry each" no proof in 30 units.
 """
 
 from __future__ import annotations
