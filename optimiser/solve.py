@@ -236,7 +236,7 @@ def solve(
         spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
         objective=objective,
         shortage_checked=True,
-        solver=_figures(settings, clock, effort, stages, [c.name for c in criteria]),
+        solver=solver_figures(settings, clock, effort, stages, [c.name for c in criteria]),
         category=inst.category,
         partial=inst.partial_pairs(pairs),
     )
@@ -375,13 +375,16 @@ def _hint(b: Builder, values: list[int], quality: Quality) -> None:
         model.add_hint(model.get_int_var_from_proto_index(i), v)
 
 
-def _figures(
+def solver_figures(
     settings: SolverSettings,
     clock: Clock,
     effort: Effort | None = None,
     stages: list[Stage] | None = None,
     names: list[str] | None = None,
 ) -> dict[str, object]:
+    """The JSON's `solver` section: time, seed, workers, whether the clock cut a search,
+    the effort spent, and each stage's value, bound and proof (`names`: every stage asked
+    for, so that those not run are listed and the gap is unknown)."""
     out: dict[str, object] = {
         "wall_s": round(clock.elapsed(), 3),
         "seed": settings.seed,
@@ -413,6 +416,6 @@ def _unsolved(
         mapping={m.code: [] for m in inst.modules},
         shortage=found,
         shortage_checked=True,
-        solver=_figures(settings, clock),
+        solver=solver_figures(settings, clock),
         category=inst.category,
     )

@@ -263,7 +263,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _shown(value: Any) -> str:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""

@@ -44,6 +44,7 @@ from optimiser.solve import (
     diff_pairs,
     fit_of,
     placements,
+    solver_figures,
 )
 
 Mapping = dict[str, list[str]]
@@ -165,7 +166,7 @@ def solve_portfolio(
     out = PortfolioResult(status, results)
     out.shared = shared_loads(codes, rooms, all_pairs)
     out.objective = _sum_objective(results)
-    out.solver = _figures(settings, clock, effort, stages, [c.name for c in criteria])
+    out.solver = solver_figures(settings, clock, effort, stages, [c.name for c in criteria])
     return out
 
 
@@ -195,7 +196,7 @@ def _from_apart(
     out = PortfolioResult(status, results)
     out.shared = shared_loads(codes, rooms, pairs)
     out.objective = _sum_objective(results)
-    out.solver = _figures(settings, clock, effort)
+    out.solver = solver_figures(settings, clock, effort)
     out.solver["stages"] = summed
     out.solver["not_run"] = sorted({n for r in alone for n in r.solver.get("not_run") or []})
     gaps = [r.solver.get("gap") for r in alone]
@@ -311,31 +312,6 @@ def _sum_objective(results: dict[str, Result]) -> dict[str, float]:
     return out
 
 
-def _figures(
-    settings: SolverSettings,
-    clock: Clock,
-    effort: Effort | None = None,
-    stages: list[Stage] | None = None,
-    names: list[str] | None = None,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "wall_s": round(clock.elapsed(), 3),
-        "seed": settings.seed,
-        "workers": settings.workers,
-        "time_limit_hit": clock.cut,
-    }
-    if effort is not None:
-        out["effort"] = round(effort.spent, 3)
-    if stages is not None:
-        done = {s.name: s.to_json() for s in stages}
-        not_run = [n for n in names or [] if n not in done]
-        out["stages"] = done
-        out["not_run"] = not_run
-        gaps = [(s.value - s.bound) / s.value for s in stages if s.value and not s.proved]
-        out["gap"] = None if not_run else round(max(gaps, default=0.0), 4)
-    return out
-
-
 def _unsolved(
     codes: list[str],
     insts: list[Instance],
@@ -347,4 +323,4 @@ def _unsolved(
         code: Result(status=status, mapping={m.code: [] for m in inst.modules})
         for code, inst in zip(codes, insts, strict=True)
     }
-    return PortfolioResult(status, results, solver=_figures(settings, clock))
+    return PortfolioResult(status, results, solver=solver_figures(settings, clock))
