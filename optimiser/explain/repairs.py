@@ -16,11 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ortools.sat.python import cp_model
-
 from models import Scenario
 from optimiser.builder import Builder, Group
 from optimiser.check import check_pairs
+from optimiser.explain.fewest import (
+    ALTERNATIVE_EFFORT,
+    MAX_REPAIRS,
+    fewest_dropped,
+    placed,
+    repeat,
+    slack_of,
+)
 from optimiser.explain.oracle import Context, Oracle
 from optimiser.fit import FitMatrix
 from optimiser.greedy import first_mapping
@@ -31,18 +37,12 @@ from optimiser.rules import BY_NAME, capacity
 from optimiser.rules.base import codes, plural
 from optimiser.solve import fit_of
 
-MAX_REPAIRS = 3
 #: A KSB placed where its module's text does not teach it costs up to this much more than
 #: where it does (fit 0–100, in steps of MISFIT_STEP); a module gaining a method costs
 #: NEW_METHOD. So a method goes to the modules whose content teaches the KSBs, and one
 #: module gains it rather than several unless the content says otherwise.
 MISFIT_STEP = 4
 NEW_METHOD = 10
-#: Alternatives to the first repair are a courtesy: each gets at most this much effort.
-ALTERNATIVE_EFFORT = 1.0
-#: The second stage (smallest amounts for the fewest groups) may stop early: any
-#: solution it has is still a valid repair of proved-minimal size.
-AMOUNT_EFFORT = 3.0
 
 
 def solvable(scenario: Scenario, ctx: Context) -> bool:
@@ -280,21 +280,17 @@ def find_repairs(
     earlier: list[Repair] | None = None,
 ) -> list[Repair]:
     """Up to MAX_REPAIRS repairs, after `earlier` ones, each keeping a group of each."""
-    repairs: list[Repair] = list(earlier or [])
     fit = fit_of(inst)
     single = None
-    if conflict and not repairs:
+    if conflict and not earlier:
         single = single_repair(inst, conflict, oracle or Oracle(inst, ctx))
-    while len(repairs) < MAX_REPAIRS:
-        cap = None if not repairs else ALTERNATIVE_EFFORT
-        forced = single if not repairs else None
-        avoid = frozenset(m for r in repairs for m in r.new_methods)
-        blocked = [r.drop for r in repairs]
-        repair = _next_repair(inst, ctx, blocked, cap, forced, conflict, avoid, fit)
-        if repair is None:
-            break
-        repairs.append(repair)
-    return repairs
+
+    def next_repair(found: list[Repair], cap: float | None, forced: str | None) -> Repair | None:
+        avoid = frozenset(m for r in found for m in r.new_methods)
+        blocked = [r.drop for r in found]
+        return _next_repair(inst, ctx, blocked, cap, forced, conflict, avoid, fit)
+
+    return repeat(next_repair, ctx, single, earlier)
 
 
 def _next_repair(
@@ -307,69 +303,42 @@ def _next_repair(
     avoid: frozenset[str] = frozenset(),
     fit: FitMatrix | None = None,
 ) -> Repair | None:
-    """The fewest groups to drop (keeping one of each blocked set), then the least amounts.
-
-    Each repair gets a fresh model: bounds behind assumption literals made the second
-    stage twenty times slower than the same bound as a plain constraint.
-    """
-    if ctx.exhausted:
-        return None
+    """The fewest groups to drop (keeping one of each blocked set), then the least amounts,
+    never adding an assessment method to a module of `avoid` (an alternative adds methods
+    to other modules), placements weighted by how little a module teaches the KSB."""
     b = build(inst, relax=True)
-    model = b.model
     lits = {g: b.lit(g) for g in b.groups}
-    for drop in blocked:
-        model.add(sum(lits[g] for g in drop) >= 1)
-    for group in b.groups.values():  # an alternative adds methods to other modules
-        if group.family == "assessability":
-            (k,) = group.ksbs
-            for j in group.modules:
-                if inst.modules[j].code in avoid:
-                    model.add(b.x[k][j] == 0)
-    dropped = sum(1 - lit for lit in lits.values())
-    if conflict:
-        model.add(sum(1 - lits[g] for g in conflict) >= 1)  # a repair breaks every conflict
-    proved = True
-    if single is not None:
-        fewest = 1  # proved: the scenario is infeasible, and dropping `single` suffices
-        model.add(lits[single] == 0)
-    else:
-        model.minimize(dropped)
-        first = ctx.solve(model, cap)
-        if not first.found:
-            return None
-        proved = first.code == cp_model.OPTIMAL
-        fewest = round(first.solver.objective_value)
-        if fewest == 0:
-            return None
-        for lit in lits.values():
-            model.add_hint(lit, first.solver.boolean_value(lit))
-    model.add(dropped <= fewest)
-    model.minimize(_amounts(b, fit))
-    second = ctx.solve(model, min(cap, AMOUNT_EFFORT) if cap is not None else AMOUNT_EFFORT)
-    if not second.found:
+
+    def avoided() -> None:
+        for group in b.groups.values():
+            if group.family == "assessability":
+                (k,) = group.ksbs
+                for j in group.modules:
+                    if inst.modules[j].code in avoid:
+                        b.model.add(b.x[k][j] == 0)
+
+    found = fewest_dropped(
+        b.model, lits, ctx, blocked, conflict, cap, single, lambda: _amounts(b, fit), avoided
+    )
+    if found is None:
         return None
-    solver = second.solver
-    drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
-    pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
-    items = []
-    for g in drop:
-        gv = b.vars[g]
-        slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
-        items.append((b.groups[g], slack))
-    placed: dict[str, list[str]] = {}
+    drop, solver = found.drop, found.solver
+    pairs = placed(b, solver)
+    items = [(b.groups[g], slack_of(b.vars[g], solver)) for g in drop]
+    gained: dict[str, list[str]] = {}
     for g in drop:
         if b.groups[g].family == "assessability":
             k = b.groups[g].ksbs[0]
             for j in b.groups[g].modules:
                 if (k, j) in pairs:
-                    placed.setdefault(inst.modules[j].code, []).append(inst.ksbs[k].code)
-    gaining = tuple(sorted(placed))
+                    gained.setdefault(inst.modules[j].code, []).append(inst.ksbs[k].code)
+    gaining = tuple(sorted(gained))
     return Repair(
         drop,
         suggestion(inst, items, pairs),
         gaining,
-        proved,
-        {m: tuple(ks) for m, ks in sorted(placed.items())},
+        found.proved,
+        {m: tuple(ks) for m, ks in sorted(gained.items())},
     )
 
 

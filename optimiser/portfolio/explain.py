@@ -14,8 +14,9 @@ from models import Scenario
 from models.portfolio import Portfolio
 from optimiser.builder import Group
 from optimiser.explain.conflict import find_conflict
+from optimiser.explain.fewest import fewest_dropped, placed, repeat, slack_of
 from optimiser.explain.oracle import Context, Oracle
-from optimiser.explain.repairs import MAX_REPAIRS, suggestion
+from optimiser.explain.repairs import suggestion
 from optimiser.portfolio.model import SHARED_FAMILY, Joint, build_joint, split_id
 from optimiser.portfolio.result import PortfolioResult
 from optimiser.result import Repair, SolveStatus
@@ -23,10 +24,6 @@ from optimiser.rules import BY_NAME
 from optimiser.rules.base import codes, plural
 from optimiser.settings import Clock, Effort, SolverSettings
 
-#: Alternatives to the first repair are a courtesy: each gets at most this much effort.
-ALTERNATIVE_EFFORT = 1.0
-#: The smallest amounts of a repair (slack) are searched within this much effort.
-AMOUNT_EFFORT = 3.0
 #: At most this many groups of a conflict are tried as a repair on their own.
 SINGLE_TRIALS = 12
 
@@ -136,16 +133,12 @@ def find_repairs(
     """Up to MAX_REPAIRS sets of groups to drop, the first the fewest possible (`single`,
     where one group alone is known to be enough); each later one keeps a group of each
     earlier one."""
-    out: list[Repair] = []
-    while len(out) < MAX_REPAIRS and not ctx.exhausted:
-        cap = None if not out else ALTERNATIVE_EFFORT
-        forced = single if not out else None
-        blocked = [r.drop for r in out]
-        repair = _next_repair(portfolio, scenarios, ctx, blocked, conflict, cap, forced)
-        if repair is None:
-            break
-        out.append(repair)
-    return out
+
+    def next_repair(found: list[Repair], cap: float | None, forced: str | None) -> Repair | None:
+        blocked = [r.drop for r in found]
+        return _next_repair(portfolio, scenarios, ctx, blocked, conflict, cap, forced)
+
+    return repeat(next_repair, ctx, single)
 
 
 def _next_repair(
@@ -157,42 +150,24 @@ def _next_repair(
     cap: float | None,
     single: str | None = None,
 ) -> Repair | None:
-    """The fewest groups to drop (keeping one of each blocked set), then the least amounts;
-    `single`: a group known to be enough alone (one group is then the fewest)."""
+    """The fewest groups to drop (keeping one of each blocked set), then the least amounts
+    (the first stage's solution where the second finds none in time)."""
     joint = build_joint(portfolio, scenarios, relax=True)
-    model = joint.model
     lits = {g: joint.lit(g) for g in joint.groups}
-    for drop in blocked:
-        model.add(sum(lits[g] for g in drop) >= 1)
-    if conflict:
-        model.add(sum(1 - lits[g] for g in conflict) >= 1)
-    dropped = sum(1 - lit for lit in lits.values())
-    first = None
-    if single is not None:
-        fewest = 1
-        model.add(lits[single] == 0)
-    else:
-        model.minimize(dropped)
-        first = ctx.solve(model, cap)
-        if not first.found:
-            return None
-        fewest = round(first.solver.objective_value)
-        if fewest == 0:
-            return None
-        for lit in lits.values():
-            model.add_hint(lit, first.solver.boolean_value(lit))
-    model.add(dropped <= fewest)
-    model.minimize(_amounts(joint))
-    second = ctx.solve(model, cap if cap is not None else AMOUNT_EFFORT)
-    if second.found:
-        solver = second.solver
-    elif first is not None:
-        solver = first.solver
-    else:
+    found = fewest_dropped(
+        joint.model,
+        lits,
+        ctx,
+        blocked,
+        conflict,
+        cap,
+        single,
+        lambda: _amounts(joint),
+        fallback=True,
+    )
+    if found is None:
         return None
-    drop = [g for g, lit in lits.items() if not solver.boolean_value(lit)]
-    proved = first is None or first.code == cp_model.OPTIMAL
-    return Repair(drop, _suggestion(joint, drop, solver), smallest=proved)
+    return Repair(found.drop, _suggestion(joint, found.drop, found.solver), smallest=found.proved)
 
 
 def _amounts(joint: Joint) -> object:
@@ -216,8 +191,7 @@ def _suggestion(joint: Joint, drop: list[str], solver: cp_model.CpSolver) -> str
     parts: list[str] = []
     per: dict[int, list[tuple[Group, int]]] = {}
     for gid in drop:
-        gv = joint.vars[gid]
-        slack = int(solver.value(gv.slack)) if gv.slack is not None else 0
+        slack = slack_of(joint.vars[gid], solver)
         p, _ = joint.programme(gid)
         if p is None:
             room = joint.shared[gid.split(":", 1)[1]]
@@ -230,9 +204,7 @@ def _suggestion(joint: Joint, drop: list[str], solver: cp_model.CpSolver) -> str
             per.setdefault(p, []).append((joint.groups[gid], slack))
     for p, items in sorted(per.items()):
         b = joint.builders[p]
-        inst = b.inst
-        pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
-        parts.append(f"{joint.codes[p]}: {suggestion(inst, items, pairs)}")
+        parts.append(f"{joint.codes[p]}: {suggestion(b.inst, items, placed(b, solver))}")
     return "; ".join(parts)
 
 
