@@ -131,11 +131,7 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
         )
     for change in changes:
         reasons.append(_change_words(change))
-    major = bool(
-        new_violations
-        or coverage_lost
-        or any(c["change"] in ("added", "removed", *MAJOR_FIELDS) for c in changes)
-    )
+    major = is_major(new_violations, coverage_lost, changes)
     differs = before.model_dump() != after.model_dump()
     if major:
         classification = Classification.MAJOR
@@ -214,6 +210,21 @@ def _minor_words(before: Scenario, after: Scenario, ksbs: dict[str, Any]) -> str
             f"The mapping moved {len(ksbs)} KSB(s) ({', '.join(list(ksbs)[:8])}) without "
             "breaking a rule or losing coverage (minor change)."
         )
+    return details_words(before, after)
+
+
+def is_major(new_violations: list[str], lost: list[str], changes: list[dict[str, Any]]) -> bool:
+    """A new violation, a KSB losing coverage, a module added or removed, or a module's
+    level, credits or assessment methods changed."""
+    return bool(
+        new_violations
+        or lost
+        or any(c["change"] in ("added", "removed", *MAJOR_FIELDS) for c in changes)
+    )
+
+
+def details_words(before: Scenario, after: Scenario) -> str:
+    """A minor change that moved nothing: which parts of the scenario differ."""
     parts = [
         name
         for name in ("name", "standard", "programme", "rules", "locks", "preferences")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from models import Scenario
 from models.portfolio import Portfolio
-from optimiser.check import CheckResult, check_pairs
+from optimiser.check import CheckResult, Verdict, check_pairs
 from optimiser.instance import Instance
 from optimiser.portfolio.model import joint_id
 from optimiser.portfolio.rooms import SharedRoom, shared_rooms
@@ -16,7 +16,7 @@ from optimiser.rules.base import plural
 
 
 @dataclass
-class PortfolioCheck:
+class PortfolioCheck(Verdict):
     """Every violated group, per programme (ids carry the programme) and shared."""
 
     programmes: dict[str, CheckResult]
@@ -26,27 +26,9 @@ class PortfolioCheck:
     def violations(self) -> list[Violation]:
         return [v for r in self.programmes.values() for v in r.violations] + self.shared
 
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-    @property
-    def ids(self) -> list[str]:
-        return [v.group for v in self.violations]
-
     def to_json(self) -> dict[str, object]:
-        return {
-            "ok": self.ok,
-            "violations": self.ids,
-            "details": [v.detail for v in self.violations],
-            "programmes": {
-                code: {
-                    "ok": r.ok,
-                    "violations": r.ids,
-                    "details": [v.detail for v in r.violations],
-                }
-                for code, r in self.programmes.items()
-            },
+        return self.verdict_json() | {
+            "programmes": {code: r.to_json() for code, r in self.programmes.items()},
             "shared": {
                 "violations": [v.group for v in self.shared],
                 "details": [v.detail for v in self.shared],

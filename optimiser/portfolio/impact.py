@@ -15,7 +15,13 @@ from typing import Any
 
 from models import Scenario
 from models.portfolio import Portfolio
-from optimiser.impact import MAJOR_FIELDS, Classification, _change_words, module_changes
+from optimiser.impact import (
+    Classification,
+    _change_words,
+    details_words,
+    is_major,
+    module_changes,
+)
 from optimiser.portfolio.check import PortfolioCheck, check_portfolio
 from optimiser.portfolio.model import joint_id
 from optimiser.portfolio.result import PortfolioResult
@@ -132,11 +138,7 @@ def _programme(
             + "."
         )
     reasons += [_change_words(c) for c in changes]
-    major = bool(
-        new_violations
-        or lost
-        or any(c["change"] in ("added", "removed", *MAJOR_FIELDS) for c in changes)
-    )
+    major = is_major(new_violations, lost, changes)
     if major:
         kind = Classification.MAJOR
     elif before.model_dump() != after.model_dump():
@@ -160,9 +162,4 @@ def _minor_words(before: Scenario, after: Scenario) -> str:
             f"The mapping changed in {', '.join(sorted(moved))} without breaking a rule or "
             "losing coverage (minor change)."
         )
-    parts = [
-        name
-        for name in ("name", "standard", "programme", "rules", "locks", "preferences")
-        if getattr(before, name) != getattr(after, name)
-    ]
-    return f"Only details changed ({', '.join(parts) or 'wording'}): a minor change."
+    return details_words(before, after)
