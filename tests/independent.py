@@ -16,7 +16,9 @@ and mapping entries marked partial that never count for coverage.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Container
 from types import SimpleNamespace
+from typing import Any, TypeAlias
 
 from ortools.sat.python import cp_model
 
@@ -35,6 +37,9 @@ EVIDENCE = {
     "professional_discussion": {"knowledge", "behaviour"},
 }
 KIND = {"K": "knowledge", "S": "skill", "B": "behaviour"}
+
+Cells: TypeAlias = dict[tuple[str, str], Any]  # (KSB, module) -> its cell's variable
+On: TypeAlias = Callable[[str], bool]  # is this group asked to hold?
 
 
 def kind(ksb: object) -> str:
@@ -127,12 +132,8 @@ def holds(
         chosen = {(str(k), m) for m, ks in fixed.items() for k in ks}
         for cell, var in x.items():
             model.add(var == int(cell in chosen))
-    table = {method: set(kinds) for method, kinds in EVIDENCE.items()}
-    table.update({method: set(kinds) for method, kinds in rules.evidence.items()})
-    paths = sorted({m.pathway for m in mods if not m.compulsory and m.pathway})
-    scopes = [[m.code for m in mods if m.compulsory or m.pathway == p] for p in paths] or [
-        [m.code for m in mods if m.compulsory]
-    ]
+    table = evidence(rules)
+    paths, scopes = routes(mods)
     duty_codes = {d.code for d in duties}
     justified = {(lk.ksb, lk.module) for lk in scenario.locks if lk.justification and lk.mapped}
     for k in ksbs:
@@ -160,38 +161,9 @@ def holds(
             for m in mods:
                 if (k.code, m.code) not in justified and on(f"justify:{k.code}@{m.code}"):
                     model.add(x[k.code, m.code] == 0)
-    rooms = room(scenario)
-    for m in mods:
-        load = sum(x[k.code, m.code] for k in ksbs)
-        if on(f"capacity:{m.code}"):
-            model.add(load <= rooms[m.code])
-        if on(f"min_load:{m.code}"):
-            model.add(load >= rules.min_ksbs_per_module)
-    levels = sorted({m.level for m in mods})
-    if len(levels) == 2:
-        total = sum(x.values())
-        for level in levels:
-            at = sum(x[k.code, m.code] for k in ksbs for m in mods if m.level == level)
-            if on(f"level_share:{level}"):
-                model.add(10_000 * at <= round(rules.max_level_percent * 100) * total)
-        repeats = []
-        for k in ksbs:
-            if kind(k) not in rules.spiral.kinds:
-                continue
-            at4 = model.new_bool_var("")
-            at5 = model.new_bool_var("")
-            both = model.new_bool_var("")
-            model.add_max_equality(at4, [x[k.code, m.code] for m in mods if m.level == 4])
-            model.add_max_equality(at5, [x[k.code, m.code] for m in mods if m.level == 5])
-            model.add_min_equality(both, [at4, at5])
-            repeats.append(both)
-        if on("spiral_min"):
-            model.add(sum(repeats) >= rules.spiral.min)
-        if on("spiral_max"):
-            model.add(sum(repeats) <= rules.spiral.max)
-    for lock in scenario.locks:
-        if on(f"lock:{lock.ksb}@{lock.module}"):
-            model.add(x[lock.ksb, lock.module] == int(lock.mapped))
+    loads(model, x, ksbs, scenario, on)
+    levels_and_spiral(model, x, ksbs, mods, rules, on)
+    locks(model, x, scenario, on)
     if specialist and on("additional-share"):
         limit = round(rules.specialist.max_additional_percent * 100)
         for scope in scopes:
@@ -210,6 +182,89 @@ def holds(
         sizes = [sum(m.credits for m in mods if m.code in scope) for scope in scopes]
         if max(sizes) * 100 > round(rules.specialist.max_pathway_ratio * 100) * min(sizes):
             model.add_bool_or([])
+    return verdict(model, effort, groups)
+
+
+def assert_irreducible(scenario: Scenario, conflict: list[str]) -> None:
+    """The conflict alone has no solution; without any one of its groups it has one."""
+    irreducible(lambda groups: holds(scenario, groups), conflict)
+
+
+# --- the encoding one programme and a portfolio share ------------------------------
+def evidence(rules: Any) -> dict[str, set[str]]:
+    """Which kinds of KSB each assessment method evidences, the rules' own table over
+    the contract's."""
+    table = {method: set(kinds) for method, kinds in EVIDENCE.items()}
+    table.update({method: set(kinds) for method, kinds in rules.evidence.items()})
+    return table
+
+
+def routes(mods: list[Any]) -> tuple[list[str], list[list[str]]]:
+    """The pathways, and the modules of each route a student can take (the compulsory
+    ones alone where there is no pathway)."""
+    paths = sorted({m.pathway for m in mods if not m.compulsory and m.pathway})
+    scopes = [[m.code for m in mods if m.compulsory or m.pathway == p] for p in paths] or [
+        [m.code for m in mods if m.compulsory]
+    ]
+    return paths, scopes
+
+
+def loads(
+    model: cp_model.CpModel,
+    x: Cells,
+    ksbs: list[Any],
+    scenario: Scenario,
+    on: On,
+    shared: Container[str] = (),
+) -> None:
+    """`capacity:M` (except a module `shared` with other programmes) and `min_load:M`."""
+    rooms = room(scenario)
+    for m in scenario.programme.modules:
+        load = sum(x[k.code, m.code] for k in ksbs)
+        if m.code not in shared and on(f"capacity:{m.code}"):
+            model.add(load <= rooms[m.code])
+        if on(f"min_load:{m.code}"):
+            model.add(load >= scenario.rules.min_ksbs_per_module)
+
+
+def levels_and_spiral(
+    model: cp_model.CpModel, x: Cells, ksbs: list[Any], mods: list[Any], rules: Any, on: On
+) -> None:
+    """`level_share:L`, `spiral_min` and `spiral_max`, where the modules have two levels."""
+    levels = sorted({m.level for m in mods})
+    if len(levels) != 2:
+        return
+    total = sum(x.values())
+    for level in levels:
+        at = sum(x[k.code, m.code] for k in ksbs for m in mods if m.level == level)
+        if on(f"level_share:{level}"):
+            model.add(10_000 * at <= round(rules.max_level_percent * 100) * total)
+    repeats = []
+    for k in ksbs:
+        if kind(k) not in rules.spiral.kinds:
+            continue
+        at4 = model.new_bool_var("")
+        at5 = model.new_bool_var("")
+        both = model.new_bool_var("")
+        model.add_max_equality(at4, [x[k.code, m.code] for m in mods if m.level == 4])
+        model.add_max_equality(at5, [x[k.code, m.code] for m in mods if m.level == 5])
+        model.add_min_equality(both, [at4, at5])
+        repeats.append(both)
+    if on("spiral_min"):
+        model.add(sum(repeats) >= rules.spiral.min)
+    if on("spiral_max"):
+        model.add(sum(repeats) <= rules.spiral.max)
+
+
+def locks(model: cp_model.CpModel, x: Cells, scenario: Scenario, on: On) -> None:
+    """`lock:K@M`: the cell as the lock has it."""
+    for lock in scenario.locks:
+        if on(f"lock:{lock.ksb}@{lock.module}"):
+            model.add(x[lock.ksb, lock.module] == int(lock.mapped))
+
+
+def verdict(model: cp_model.CpModel, effort: float, groups: set[str] | None) -> bool:
+    """Is the model feasible? A solve that gives no verdict fails the caller's test."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
@@ -221,11 +276,11 @@ def holds(
     return status != cp_model.INFEASIBLE
 
 
-def assert_irreducible(scenario: Scenario, conflict: list[str]) -> None:
+def irreducible(holds_with: Callable[[set[str]], bool], conflict: list[str]) -> None:
     """The conflict alone has no solution; without any one of its groups it has one."""
     assert conflict, "an infeasible answer names a conflict"
     assert len(set(conflict)) == len(conflict)
-    assert not holds(scenario, set(conflict)), f"{conflict} alone can hold together"
+    assert not holds_with(set(conflict)), f"{conflict} alone can hold together"
     for g in conflict:
         rest = set(conflict) - {g}
-        assert holds(scenario, rest), f"dropping {g} from {conflict} leaves no solution"
+        assert holds_with(rest), f"dropping {g} from {conflict} leaves no solution"

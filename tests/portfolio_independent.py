@@ -6,14 +6,25 @@ a shared module's capacity is one group, `capacity:M`, on the sum of every progr
 there, its room computed here from the README's rule (the catalogue's max_ksbs, else the
 sum, or with `shared_room: max` the largest, of each programme's own room). It shares no
 code with htq's builder, rule families, instance, checker or explainer: only the
-programmes' data (`Portfolio.scenarios`) and the room formula of `independent.room`.
+programmes' data (`Portfolio.scenarios`) and, from `independent`, the encoding of one
+programme's groups that a portfolio's programme shares (room, loads, levels, spiral, locks).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from independent import EVIDENCE, kind, room
+from independent import (
+    evidence,
+    irreducible,
+    kind,
+    levels_and_spiral,
+    loads,
+    locks,
+    room,
+    routes,
+    verdict,
+)
 from ortools.sat.python import cp_model
 
 from models import Scenario
@@ -45,12 +56,8 @@ def _programme(
         for k in ksbs
         for m in mods
     }
-    table = {method: set(kinds) for method, kinds in EVIDENCE.items()}
-    table.update({method: set(kinds) for method, kinds in rules.evidence.items()})
-    paths = sorted({m.pathway for m in mods if not m.compulsory and m.pathway})
-    scopes = [[m.code for m in mods if m.compulsory or m.pathway == p] for p in paths] or [
-        [m.code for m in mods if m.compulsory]
-    ]
+    table = evidence(rules)
+    _, scopes = routes(mods)
     for k in ksbs:
         if mine(f"coverage:{k.code}"):
             for scope in scopes:
@@ -66,40 +73,9 @@ def _programme(
         if mine(f"duplication:{k.code}"):
             limit = getattr(rules.max_modules_per_ksb, kind(k))
             model.add(sum(x[k.code, m.code] for m in mods) <= limit)
-    rooms = room(scenario)
-    for m in mods:
-        load = sum(x[k.code, m.code] for k in ksbs)
-        if m.code not in shared and mine(f"capacity:{m.code}"):
-            model.add(load <= rooms[m.code])
-        if mine(f"min_load:{m.code}"):
-            model.add(load >= rules.min_ksbs_per_module)
-    levels = sorted({m.level for m in mods})
-    if len(levels) == 2:
-        total = sum(x.values())
-        for level in levels:
-            at = sum(x[k.code, m.code] for k in ksbs for m in mods if m.level == level)
-            if mine(f"level_share:{level}"):
-                model.add(10_000 * at <= round(rules.max_level_percent * 100) * total)
-        repeats = []
-        for k in ksbs:
-            if kind(k) not in rules.spiral.kinds:
-                continue
-            both = model.new_bool_var("")
-            at4 = [x[k.code, m.code] for m in mods if m.level == 4]
-            at5 = [x[k.code, m.code] for m in mods if m.level == 5]
-            model.add(both <= sum(at4))
-            model.add(both <= sum(at5))
-            for a in at4:
-                for b in at5:
-                    model.add(both >= a + b - 1)
-            repeats.append(both)
-        if mine("spiral_min"):
-            model.add(sum(repeats) >= rules.spiral.min)
-        if mine("spiral_max"):
-            model.add(sum(repeats) <= rules.spiral.max)
-    for lock in scenario.locks:
-        if mine(f"lock:{lock.ksb}@{lock.module}"):
-            model.add(x[lock.ksb, lock.module] == int(lock.mapped))
+    loads(model, x, ksbs, scenario, mine, shared)
+    levels_and_spiral(model, x, ksbs, mods, rules, mine)
+    locks(model, x, scenario, mine)
     return x
 
 
@@ -137,21 +113,9 @@ def holds(
         if on(f"capacity:{code}"):
             load = sum(v for p in users[code] for (k, m), v in xs[p].items() if m == code)
             model.add(load <= shared_room(portfolio, code, scenarios))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = effort
-    status = solver.solve(model)
-    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE), (
-        f"no verdict on {sorted(groups or [])[:8]}"
-    )
-    return status != cp_model.INFEASIBLE
+    return verdict(model, effort, groups)
 
 
 def assert_irreducible(portfolio: Portfolio, conflict: list[str]) -> None:
     """The conflict alone has no solution; without any one of its groups it has one."""
-    assert conflict, "an infeasible answer names a conflict"
-    assert len(set(conflict)) == len(conflict)
-    assert not holds(portfolio, set(conflict)), f"{conflict} alone can hold together"
-    for g in conflict:
-        assert holds(portfolio, set(conflict) - {g}), f"dropping {g} from {conflict} leaves none"
+    irreducible(lambda groups: holds(portfolio, groups), conflict)
