@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from models import Scenario
 from optimiser.check import CheckResult, check_mapping
@@ -31,8 +31,31 @@ class Classification(StrEnum):
     NONE = "none"
 
 
+class _Compared(Protocol):
+    classification: Classification
+    new_violations: list[str]
+    resolved_violations: list[str]
+    coverage_lost: list[str]
+    module_changes: list[dict[str, Any]]
+    reasons: list[str]
+
+
+class Compared:
+    """What a comparison of one programme before and after says, as JSON."""
+
+    def compared_json(self: _Compared) -> dict[str, Any]:
+        return {
+            "classification": str(self.classification),
+            "new_violations": self.new_violations,
+            "resolved_violations": self.resolved_violations,
+            "coverage_lost": self.coverage_lost,
+            "module_changes": self.module_changes,
+            "reasons": self.reasons,
+        }
+
+
 @dataclass
-class Impact:
+class Impact(Compared):
     classification: Classification
     new_violations: list[str]
     resolved_violations: list[str]
@@ -51,13 +74,7 @@ class Impact:
         return self.classification == Classification.MAJOR
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "classification": str(self.classification),
-            "new_violations": self.new_violations,
-            "resolved_violations": self.resolved_violations,
-            "coverage_lost": self.coverage_lost,
-            "module_changes": self.module_changes,
-            "reasons": self.reasons,
+        return self.compared_json() | {
             "ksbs": self.ksbs,
             "advice": [a.to_json() for a in self.advice],
             "repair": self.repair.to_json(),

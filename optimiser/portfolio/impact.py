@@ -17,6 +17,7 @@ from models import Scenario
 from models.portfolio import Portfolio
 from optimiser.impact import (
     Classification,
+    Compared,
     _change_words,
     details_words,
     is_major,
@@ -32,7 +33,7 @@ RANK = {Classification.NONE: 0, Classification.MINOR: 1, Classification.MAJOR: 2
 
 
 @dataclass
-class ProgrammeImpact:
+class ProgrammeImpact(Compared):
     code: str
     classification: Classification
     new_violations: list[str] = field(default_factory=list)
@@ -42,14 +43,7 @@ class ProgrammeImpact:
     reasons: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "classification": str(self.classification),
-            "new_violations": self.new_violations,
-            "resolved_violations": self.resolved_violations,
-            "coverage_lost": self.coverage_lost,
-            "module_changes": self.module_changes,
-            "reasons": self.reasons,
-        }
+        return self.compared_json()
 
 
 @dataclass
