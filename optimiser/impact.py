@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from models import Scenario
 from optimiser.check import CheckResult, check_mapping
@@ -31,19 +31,24 @@ class Classification(StrEnum):
     NONE = "none"
 
 
-class _Compared(Protocol):
+@dataclass
+class Comparison:
+    """One programme before and after a change: its classification, the rule violations
+    the change brings and resolves, the KSBs that lose coverage, the module changes, and
+    the reasons in words."""
+
     classification: Classification
-    new_violations: list[str]
-    resolved_violations: list[str]
-    coverage_lost: list[str]
-    module_changes: list[dict[str, Any]]
-    reasons: list[str]
+    new_violations: list[str] = field(default_factory=list)
+    resolved_violations: list[str] = field(default_factory=list)
+    coverage_lost: list[str] = field(default_factory=list)
+    module_changes: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
+    @property
+    def major(self) -> bool:
+        return self.classification == Classification.MAJOR
 
-class Compared:
-    """What a comparison of one programme before and after says, as JSON."""
-
-    def compared_json(self: _Compared) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "classification": str(self.classification),
             "new_violations": self.new_violations,
@@ -54,14 +59,8 @@ class Compared:
         }
 
 
-@dataclass
-class Impact(Compared):
-    classification: Classification
-    new_violations: list[str]
-    resolved_violations: list[str]
-    coverage_lost: list[str]
-    module_changes: list[dict[str, Any]]
-    reasons: list[str]
+@dataclass(kw_only=True)
+class Impact(Comparison):
     ksbs: dict[str, dict[str, list[str]]]
     repair: Result
     before_check: CheckResult
@@ -69,12 +68,8 @@ class Impact(Compared):
     #: undo first: keep a removed method or module that caused a new violation
     advice: list[Advice] = field(default_factory=list)
 
-    @property
-    def major(self) -> bool:
-        return self.classification == Classification.MAJOR
-
     def to_json(self) -> dict[str, Any]:
-        return self.compared_json() | {
+        return super().to_json() | {
             "ksbs": self.ksbs,
             "advice": [a.to_json() for a in self.advice],
             "repair": self.repair.to_json(),
@@ -171,11 +166,11 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
         coverage_lost,
         changes,
         reasons,
-        ksbs,
-        repair,
-        check_b,
-        check_a,
-        undo,
+        ksbs=ksbs,
+        repair=repair,
+        before_check=check_b,
+        after_check=check_a,
+        advice=undo,
     )
 
 

@@ -17,7 +17,7 @@ from models import Scenario
 from models.portfolio import Portfolio
 from optimiser.impact import (
     Classification,
-    Compared,
+    Comparison,
     _change_words,
     details_words,
     is_major,
@@ -33,17 +33,10 @@ RANK = {Classification.NONE: 0, Classification.MINOR: 1, Classification.MAJOR: 2
 
 
 @dataclass
-class ProgrammeImpact(Compared):
-    code: str
-    classification: Classification
-    new_violations: list[str] = field(default_factory=list)
-    resolved_violations: list[str] = field(default_factory=list)
-    coverage_lost: list[str] = field(default_factory=list)
-    module_changes: list[dict[str, Any]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+class ProgrammeImpact(Comparison):
+    """One programme of the portfolio before and after."""
 
-    def to_json(self) -> dict[str, Any]:
-        return self.compared_json()
+    code: str = field(kw_only=True)
 
 
 @dataclass
@@ -83,15 +76,15 @@ def impact_portfolio(
     for code in old:
         if code not in new:
             out[code] = ProgrammeImpact(
-                code,
                 Classification.MAJOR,
+                code=code,
                 reasons=[f"Programme {code} was removed from the portfolio (major change)."],
             )
     for code, scen in new.items():
         if code not in old:
             out[code] = ProgrammeImpact(
-                code,
                 Classification.MAJOR,
+                code=code,
                 reasons=[f"Programme {code} is new in the portfolio (major change)."],
             )
             continue
@@ -142,7 +135,7 @@ def _programme(
     else:
         kind = Classification.NONE
         reasons.append(f"Nothing of {code} changed.")
-    return ProgrammeImpact(code, kind, new_violations, resolved, lost, changes, reasons)
+    return ProgrammeImpact(kind, new_violations, resolved, lost, changes, reasons, code=code)
 
 
 def _minor_words(before: Scenario, after: Scenario) -> str:
