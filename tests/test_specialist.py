@@ -431,3 +431,47 @@ def test_an_aligned_scenario_says_nothing_new() -> None:
     inst = Instance(load_scenario(SCENARIOS / "hnc-cyber-security.yaml"))
     families = {g.family for g in build(inst).groups.values()}
     assert not families & {"specialist", "justify", "additional-share", "pathway-ratio"}
+
+
+def test_update_of_a_workbook_drops_the_references_of_dropped_entries(tmp_path: Path) -> None:
+    """A proposal that drops an entry with a reference: the updated workbook reads back,
+    without that reference and with every other one."""
+    from optimiser.io.write import write_scenario
+
+    scen = load_scenario(EXAMPLE)
+    locked = scen.model_copy(
+        update={
+            "locks": [
+                *scen.locks,
+                scen.locks[0].model_copy(
+                    update={
+                        "ksb": "B3",
+                        "module": "CLD503",
+                        "mapped": False,
+                        "justification": None,
+                    }
+                ),
+            ]
+        }
+    )
+    book = tmp_path / "programme.xlsx"
+    write_scenario(locked, book)
+    target = tmp_path / "updated.xlsx"
+    result = run("solve", book, "--update", target)
+    assert result.exit_code == 0, result.stdout
+    updated = load_scenario(target)
+    mapping = updated.mapping or {}
+    assert "B3" not in [str(e) for e in mapping["CLD503"]]
+    refs = {
+        (str(e), m): e.reference
+        for m, es in mapping.items()
+        for e in es
+        if getattr(e, "reference", None) is not None
+    }
+    before = {
+        (str(e), m): e.reference
+        for m, es in (scen.mapping or {}).items()
+        for e in es
+        if getattr(e, "reference", None) is not None
+    }
+    assert refs == {key: ref for key, ref in before.items() if key != ("B3", "CLD503")}

@@ -1,7 +1,8 @@
 """The proposal carried back into a scenario file, so that check, revise and impact read it.
 
 From a scenario workbook, a copy is written in which only the Mapping sheet's marks change
-(every other sheet and cell stays as the team left it): the proposal's cells marked ``x``,
+(every other sheet and cell stays as the team left it, but for the References rows of
+entries the proposal drops): the proposal's cells marked ``x``,
 the switch set to yes, every module's "in mapping" cell set to yes. From YAML or JSON, or
 where the standard itself changed (revise), the whole scenario is written with the
 proposal as its ``mapping``. The input is never overwritten.
@@ -27,7 +28,7 @@ from optimiser.io.xlsx import (
     MAPPING,
     set_text,
 )
-from optimiser.io.xlsx.layout import PARTIAL_MARK
+from optimiser.io.xlsx.layout import PARTIAL_MARK, REFERENCES
 from optimiser.report.files import atomic_write
 
 MARK = "x"
@@ -95,6 +96,29 @@ def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]
             cell.alignment = Alignment(horizontal="center")
 
 
+def drop_references(
+    wb: openpyxl.Workbook, scenario: Scenario, mapping: dict[str, list[str]]
+) -> None:
+    """Delete the References rows of entries the new mapping no longer has: a reference
+    for an entry that is not marked would make the workbook unreadable. A row is deleted
+    only where it names an entry of the old mapping (by KSB and module code or title)."""
+    ws = next((w for w in wb.worksheets if w.title.strip().lower() == REFERENCES.lower()), None)
+    if ws is None:
+        return
+    names = {
+        m.code: {m.code.lower(), (m.title or "").strip().lower()}
+        for m in scenario.programme.modules
+    }
+    kept = {(str(k), m) for m, ks in mapping.items() for k in ks}
+    dropped = {(str(k), m) for m, ks in (scenario.mapping or {}).items() for k in ks} - kept
+    for r in range(ws.max_row, 1, -1):
+        ksb, module = _code(ws.cell(r, 1).value), _code(ws.cell(r, 2).value)
+        if ksb is None or module is None:
+            continue
+        if any(ksb == k and module.lower() in names.get(m, set()) for k, m in dropped):
+            ws.delete_rows(r)
+
+
 def write_updated_scenario(
     source: Path,
     scenario: Scenario,
@@ -120,6 +144,7 @@ def write_updated_scenario(
         def save(tmp: Path) -> None:
             wb = openpyxl.load_workbook(source)
             mark_mapping(_mapping_sheet(wb), scenario, mapping)
+            drop_references(wb, scenario, mapping)
             wb.save(tmp)
 
     else:
