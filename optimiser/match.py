@@ -29,22 +29,31 @@ def natural(code: str) -> tuple[str, int, str]:
 
 
 def fit_table(scenario: Scenario, top: int = 3) -> dict[str, Any]:
-    """Top candidate modules per KSB and the KSBs no module's content supports."""
+    """Top candidate modules per KSB (and specialist duty) and those the programme must
+    cover that no module's content supports: the standard's KSBs, or for an additional
+    specialist qualification its specialist duties (core KSBs are optional there)."""
     matrix = scenario_fit(scenario)
+    items = scenario.items()
     rows = {
         k.code: [
             {"module": m, "fit": round(s, 3), "why": matrix.why(k.code, m)[:5]}
             for m, s in matrix.top(k.code, top)
         ]
-        for k in scenario.standard.ksbs
+        for k in items
     }
+    required = (
+        [k for k in items if k.kind == "specialist"]
+        if scenario.category == "specialist"
+        else list(scenario.standard.ksbs)
+    )
     # support is judged on the modules' own text: preferences are wishes, not content
-    plain = fit_matrix(scenario.standard.ksbs, scenario.programme.modules)
-    held = support(scenario.standard.ksbs, scenario.programme.modules, plain)
+    plain = fit_matrix(required, scenario.programme.modules)
+    held = support(required, scenario.programme.modules, plain)
     return {
         "active": matrix.active,
         "candidates": rows,
         "unsupported": held.unsupported() if matrix.active else [],
+        "required": "specialist duties" if scenario.category == "specialist" else "KSBs",
         "listing_order": {
             "share": round(matrix.order_share, 3),
             "neighbour_word_ratio": round(matrix.order_ratio, 3),

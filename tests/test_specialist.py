@@ -475,3 +475,17 @@ def test_update_of_a_workbook_drops_the_references_of_dropped_entries(tmp_path: 
         if getattr(e, "reference", None) is not None
     }
     assert refs == {key: ref for key, ref in before.items() if key != ("B3", "CLD503")}
+
+
+def test_fit_of_a_specialist_qualification_asks_support_for_its_duties_only() -> None:
+    """Core KSBs are optional in a specialist qualification: `fit` lists the specialist
+    duties among the candidates and judges support on them alone."""
+    data = json.loads(run("fit", EXAMPLE, "--json", "-").stdout)
+    assert data["required"] == "specialist duties"
+    duties = {d.code for d in load_scenario(EXAMPLE).specialist_duties}
+    assert duties <= set(data["candidates"])
+    assert set(data["unsupported"]) <= duties
+    aligned = json.loads(run("fit", SCENARIOS / "hnc-cyber-security.yaml", "--json", "-").stdout)
+    assert aligned["required"] == "KSBs"
+    shown = run("fit", EXAMPLE)
+    assert "specialist dut" in shown.stdout and "K1, K2" not in shown.stdout

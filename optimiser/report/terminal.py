@@ -301,14 +301,17 @@ def print_fit(console: Console, table: dict[str, Any]) -> None:
         view.add_row(code, "\n".join(cells))
     console.print(view)
     gaps = table["unsupported"]
+    duties = table.get("required") == "specialist duties"
+    noun = "specialist duty(ies)" if duties else "KSB(s)"
     if gaps:
         console.print(
-            f"{len(gaps)} KSB(s) that no module's content supports (no module's text carries "
+            f"{len(gaps)} {noun} that no module's content supports (no module's text carries "
             f"half of their words; add content for them): {', '.join(gaps)}",
             highlight=False,
         )
     else:
-        console.print("Every KSB has a module whose content supports it.")
+        every = "specialist duty" if duties else "KSB"
+        console.print(f"Every {every} has a module whose content supports it.")
     order = table["listing_order"]
     if order["share"] > 0:
         console.print(
