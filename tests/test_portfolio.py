@@ -266,6 +266,31 @@ def test_cli_revise_remaps_only_the_programmes_of_the_replaced_standard() -> Non
     assert holds(std, mappings=mappings, scenarios=scenarios)
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".xlsx"])
+def test_update_writes_the_portfolio_with_the_proposal(tmp_path: Path, suffix: str) -> None:
+    """solve --update and revise --update write the portfolio again with the proposed
+    mappings (and the revised standard), which check then passes; the input is kept."""
+    target = tmp_path / f"mapped{suffix}"
+    before = SHIPPED.read_bytes()
+    code, data = run_json("solve", SHIPPED, "--update", target)
+    assert code == 0 and SHIPPED.read_bytes() == before
+    written = load_portfolio(target)
+    assert [s.mapping is not None for s in written.scenarios] == [True, True]
+    for p, prog in enumerate(written.programmes):
+        proposed = {m: ks for m, ks in data["programmes"][prog.code]["mapping"].items() if ks}
+        assert written.scenarios[p].mapping == proposed
+    assert run("check", target).exit_code == 0
+    revised = tmp_path / f"revised{suffix}"
+    code, rev = run_json("revise", VALIDATED, "--standard", NEW_CYBER, "--update", revised)
+    assert code == 0
+    after = load_portfolio(revised)
+    assert after.scenarios[0].standard.version == "1.1"
+    assert after.scenarios[1].standard == load_portfolio(VALIDATED).scenarios[1].standard
+    assert run("check", revised).exit_code == 0
+    again = run("solve", target, "--update", target)
+    assert again.exit_code == 2 and "never writes over its input" in again.output
+
+
 def test_cli_portfolio_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
     for option in (("--html", tmp_path / "r.html"), ("-o", tmp_path / "r.xlsx"), ("--why",)):
         result = run("solve", SHIPPED, *option)

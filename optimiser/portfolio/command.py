@@ -15,7 +15,7 @@ from optimiser.instance import Instance
 from optimiser.portfolio.check import check_portfolio
 from optimiser.portfolio.explain import explain_portfolio
 from optimiser.portfolio.impact import impact_portfolio
-from optimiser.portfolio.load import is_portfolio, load_portfolio
+from optimiser.portfolio.load import is_portfolio, load_portfolio, with_mappings
 from optimiser.portfolio.revise import revise_portfolio
 from optimiser.portfolio.solve import solve_portfolio
 from optimiser.portfolio.terminal import (
@@ -62,9 +62,10 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
 
 
 def _documents(path: Path, **given: Path | None) -> None:
-    """Workbooks, HTML reports and updated files are written for scenarios only."""
+    """Workbooks and HTML reports are written for scenarios only; `--update` writes the
+    portfolio again with the proposal (solve, revise)."""
     for option, value in given.items():
-        if value is not None:
+        if value is not None and option != "update":
             fail(
                 InputError(
                     str(path), "", f"--{option} is not available for a portfolio: use --json"
@@ -79,8 +80,9 @@ def solve(
     **documents: Path | None,
 ) -> NoReturn:
     _documents(path, **documents)
+    update = documents.get("update")
     portfolio = guarded(lambda: load_portfolio(path))
-    outputs([path], Targets(json_to))
+    outputs([path], Targets(json_to, update=update))
     clock = Clock(settings.time_limit)
     result = solve_portfolio(portfolio, settings=settings, clock=clock)
     explain_portfolio(result, portfolio, settings, clock)
@@ -88,7 +90,21 @@ def solve(
         insts = [Instance(s) for s in portfolio.scenarios]
         print_portfolio_result(out_console(json_to), portfolio, result, insts)
     write_json(result.to_json(), json_to)
+    if update is not None and result.solved:
+        mappings = {code: r.mapping for code, r in result.programmes.items()}
+        _write_update(with_mappings(portfolio, mappings), update, json_to)
     raise typer.Exit(EXIT[result.status])
+
+
+def _write_update(portfolio: Any, target: Path, json_to: str | None) -> None:
+    """The portfolio with the proposal as its mappings, in the format the suffix names."""
+    from optimiser.portfolio.load import write_portfolio
+
+    guarded(lambda: write_portfolio(portfolio, target))
+    if json_to != "-":
+        out_console(json_to).print(
+            f"Portfolio with the proposed mappings written to {target}", markup=False
+        )
 
 
 def check(path: Path, json_to: str | None) -> NoReturn:
@@ -120,9 +136,10 @@ def revise(
     from optimiser.io.load import validating
 
     _documents(path, **documents)
+    update = documents.get("update")
     portfolio = guarded(lambda: load_portfolio(path))
     new = guarded(lambda: load_standard(standard))
-    outputs([path, standard], Targets(json_to))
+    outputs([path, standard], Targets(json_to, update=update))
     clock = Clock(settings.time_limit)
     rev = guarded(
         lambda: validating(
@@ -138,6 +155,10 @@ def revise(
         insts = [Instance(s) for s in scenarios]
         print_portfolio_revision(out_console(json_to), portfolio, rev, insts)
     write_json(rev.to_json(), json_to)
+    if update is not None and rev.result.solved:
+        mappings = {code: r.mapping for code, r in rev.result.programmes.items()}
+        standards = {code: new for code in rev.revised}
+        _write_update(with_mappings(portfolio, mappings, standards), update, json_to)
     raise typer.Exit(EXIT[rev.result.status])
 
 

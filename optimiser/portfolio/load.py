@@ -72,6 +72,23 @@ def write_portfolio(portfolio: Portfolio, target: Path) -> None:
         write_text(target, text, "portfolio")
 
 
+def with_mappings(
+    portfolio: Portfolio,
+    mappings: dict[str, dict[str, list[str]]],
+    standards: dict[str, Any] | None = None,
+) -> Portfolio:
+    """The portfolio with these programmes' mappings (and, after a revise, standards):
+    what `--update` writes, so that check, revise and impact read the proposal."""
+    data = portfolio.model_dump(mode="json")
+    for prog in data["programmes"]:
+        code = prog["code"]
+        if code in mappings:
+            prog["mapping"] = {m: list(ks) for m, ks in mappings[code].items() if ks}
+        if standards and code in standards:
+            prog["standard"] = standards[code].model_dump(mode="json")
+    return Portfolio.model_validate(data)
+
+
 def portfolio_from_data(data: Any, path: Path) -> Portfolio:
     """Validate plain portfolio data read from `path` (for errors and relative paths)."""
     if not isinstance(data, dict):
