@@ -284,6 +284,8 @@ def test_update_writes_the_portfolio_with_the_proposal(tmp_path: Path, suffix: s
     code, rev = run_json("revise", VALIDATED, "--standard", NEW_CYBER, "--update", revised)
     assert code == 0
     after = load_portfolio(revised)
+    hnc = {m: ks for m, ks in rev["programmes"]["HNC-CS"]["mapping"].items() if ks}
+    assert after.scenarios[0].mapping == hnc
     assert after.scenarios[0].standard.version == "1.1"
     assert after.scenarios[1].standard == load_portfolio(VALIDATED).scenarios[1].standard
     assert run("check", revised).exit_code == 0
