@@ -354,3 +354,27 @@ def test_impact_reaches_only_the_programmes_that_use_a_changed_module() -> None:
         assert "capacity:WBL401" in smaller.programmes[code].new_violations
     repaired = {c: r.mapping for c, r in smaller.repair.programmes.items()}
     assert holds(Portfolio.model_validate(data), mappings=repaired)
+
+
+def test_no_command_writes_over_a_standard_the_portfolio_names(tmp_path: Path) -> None:
+    """The standard files a portfolio's programmes name by path are inputs too: --update
+    and convert refuse them, and they are left as they were."""
+    import shutil
+
+    (tmp_path / "portfolios").mkdir()
+    shutil.copytree(SCENARIOS / "standards", tmp_path / "standards")
+    for path in FOLDER.glob("*.yaml"):
+        shutil.copy(path, tmp_path / "portfolios" / path.name)
+    here = tmp_path / "portfolios"
+    standard = tmp_path / "standards" / "early-years-practitioner.yaml"
+    before = standard.read_bytes()
+    attempts = [
+        ("solve", here / SHIPPED.name, "--update", standard),
+        ("convert", here / SHIPPED.name, standard),
+        ("revise", here / VALIDATED.name, "--standard", NEW_CYBER, "--update", standard),
+    ]
+    for args in attempts:
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "htq never writes over its input" in result.output
+    assert standard.read_bytes() == before

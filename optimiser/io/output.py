@@ -29,7 +29,8 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def referenced_files(scenario: Path) -> list[Path]:
-    """The standard file a YAML/JSON scenario names by path (read as its input too)."""
+    """The standard files a YAML/JSON scenario, or each programme of a portfolio, names by
+    path (read as inputs too)."""
     if scenario.suffix.lower() not in (".yaml", ".yml", ".json"):
         return []
     from optimiser.io.load import read_data
@@ -38,9 +39,16 @@ def referenced_files(scenario: Path) -> list[Path]:
         data = read_data(scenario)
     except InputError:
         return []
-    if isinstance(data, dict) and isinstance(data.get("standard"), str):
-        return [scenario.parent / data["standard"]]
-    return []
+    if not isinstance(data, dict):
+        return []
+    holders = [data]
+    if isinstance(data.get("programmes"), list):
+        holders += [p for p in data["programmes"] if isinstance(p, dict)]
+    return [
+        scenario.parent / holder["standard"]
+        for holder in holders
+        if isinstance(holder.get("standard"), str)
+    ]
 
 
 def check_outputs(
