@@ -268,8 +268,9 @@ def test_cli_revise_remaps_only_the_programmes_of_the_replaced_standard() -> Non
 
 @pytest.mark.parametrize("suffix", [".yaml", ".xlsx"])
 def test_update_writes_the_portfolio_with_the_proposal(tmp_path: Path, suffix: str) -> None:
-    """solve --update and revise --update write the portfolio again with the proposed
-    mappings (and the revised standard), which check then passes; the input is kept."""
+    """solve, revise and impact --update write the portfolio again with the proposed
+    mappings (the revised standard; impact's repair), which check then passes; the input
+    is kept."""
     target = tmp_path / f"mapped{suffix}"
     before = SHIPPED.read_bytes()
     code, data = run_json("solve", SHIPPED, "--update", target)
@@ -289,6 +290,14 @@ def test_update_writes_the_portfolio_with_the_proposal(tmp_path: Path, suffix: s
     assert after.scenarios[0].standard.version == "1.1"
     assert after.scenarios[1].standard == load_portfolio(VALIDATED).scenarios[1].standard
     assert run("check", revised).exit_code == 0
+    repaired = tmp_path / f"repaired{suffix}"
+    code, imp = run_json("impact", VALIDATED, CHANGED, "--update", repaired)
+    assert code == 1 and imp["classification"] == "major"
+    fixed = load_portfolio(repaired)
+    for p, prog in enumerate(fixed.programmes):
+        proposed = imp["repair"]["programmes"][prog.code]["mapping"]
+        assert fixed.scenarios[p].mapping == {m: ks for m, ks in proposed.items() if ks}
+    assert run("check", repaired).exit_code == 0
     again = run("solve", target, "--update", target)
     assert again.exit_code == 2 and "never writes over its input" in again.output
 

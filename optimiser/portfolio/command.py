@@ -63,7 +63,7 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
 
 def _documents(path: Path, **given: Path | None) -> None:
     """Workbooks and HTML reports are written for scenarios only; `--update` writes the
-    portfolio again with the proposal (solve, revise)."""
+    portfolio again with the proposal (solve, revise, and impact's fewest-changes repair)."""
     for option, value in given.items():
         if value is not None and option != "update":
             fail(
@@ -170,6 +170,7 @@ def impact(
     **documents: Path | None,
 ) -> NoReturn:
     _documents(after, **documents)
+    update = documents.get("update")
     if not is_portfolio(before) or not is_portfolio(after):
         odd = before if not is_portfolio(before) else after
         fail(
@@ -179,7 +180,7 @@ def impact(
         )
     old = guarded(lambda: load_portfolio(before))
     new = guarded(lambda: load_portfolio(after))
-    outputs([before, after], Targets(json_to))
+    outputs([before, after], Targets(json_to, update=update))
     for path, portfolio in ((before, old), (after, new)):
         for p, scen in enumerate(portfolio.scenarios):
             if scen.mapping is None:
@@ -197,6 +198,12 @@ def impact(
     if json_to != "-":
         print_portfolio_impact(out_console(json_to), new, result)
     write_json(result.to_json(), json_to)
+    if update is not None:
+        if result.repair.solved:
+            mappings = {code: r.mapping for code, r in result.repair.programmes.items()}
+            _write_update(with_mappings(new, mappings), update, json_to)
+        elif json_to != "-":
+            out_console(json_to).print(f"No mapping to write: {update} not written", markup=False)
     raise typer.Exit(1 if result.major else 0)
 
 
