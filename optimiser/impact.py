@@ -187,6 +187,10 @@ def explain_impact(
     return result
 
 
+#: module fields whose plain name would hide the key a team types
+FIELD_WORDS = {"max_ksbs": "room (max_ksbs)"}
+
+
 def _change_words(change: dict[str, Any]) -> str:
     module, what = change["module"], change["change"]
     if what == "added":
@@ -194,7 +198,7 @@ def _change_words(change: dict[str, Any]) -> str:
     if what == "removed":
         return f"Module {module} was removed (major change)."
     kind = "major" if what in MAJOR_FIELDS else "minor"
-    name = what.replace("_", " ")
+    name = FIELD_WORDS.get(what, what.replace("_", " "))
     old, new = change["before"], change["after"]
     if isinstance(old, str) and isinstance(new, str) and (what == "description" or len(old) > 60):
         return f"{module}'s {name} changed: {word_diff(old, new)} ({kind} change)."

@@ -221,3 +221,23 @@ def test_description_change_shows_where_the_texts_differ() -> None:
     )
     (methods,) = [r for r in result.reasons if "assessments" in r]
     assert "to professional discussion, practical" in methods
+
+
+def test_a_module_field_is_named_as_the_team_types_it() -> None:
+    """A changed max_ksbs reads as the room with its key, not "max ksbs"."""
+    from optimiser.impact import _change_words
+
+    words = _change_words({"module": "M1", "change": "max_ksbs", "before": 10, "after": 5})
+    assert words == "M1's room (max_ksbs) changed from 10 to 5 (minor change)."
+
+
+def test_a_conflict_of_one_rule_is_said_as_one() -> None:
+    """One rule alone that cannot hold: "This rule cannot hold", not "These 1 rules"."""
+    from optimiser.builder import Group
+    from optimiser.explain.words import _group_words
+
+    inst = Instance(load_scenario(SCENARIOS / "hnc-cyber-security.yaml"))
+    lines = _group_words(inst, [Group("capacity:CYB401", "capacity", modules=(0,))])
+    assert lines[0] == "This rule cannot hold:" and lines[1].startswith("- CYB401 has room")
+    two = [Group("capacity:CYB401", "capacity", modules=(0,)), Group("spiral_min", "spiral")]
+    assert _group_words(inst, two)[0] == "These 2 rules cannot all hold together:"

@@ -111,8 +111,13 @@ def _group_words(inst: Instance, groups: list[Group]) -> list[str]:
         return ["The solver could not isolate the conflicting rules within the time limit."]
     if len(groups) <= 10:
         lines = [BY_NAME[g.family].describe(inst, g) for g in groups]
+        head = (
+            "This rule cannot hold:"
+            if len(groups) == 1
+            else f"These {len(groups)} rules cannot all hold together:"
+        )
         return [
-            f"These {len(groups)} rules cannot all hold together:",
+            head,
             *[f"- {line[0].upper()}{line[1:]}." for line in lines],
         ]
     per_family: dict[str, int] = {}

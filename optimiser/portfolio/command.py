@@ -61,6 +61,10 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
     impact(given["before"], given["after"], json_to, settings, **documents)
 
 
+#: the options as a user types them
+FLAGS = {"output": "-o/--output", "html": "--html"}
+
+
 def _documents(path: Path, **given: Path | None) -> None:
     """Workbooks and HTML reports are written for scenarios only; `--update` writes the
     portfolio again with the proposal (solve, revise, and impact's fewest-changes repair)."""
@@ -68,7 +72,10 @@ def _documents(path: Path, **given: Path | None) -> None:
         if value is not None and option != "update":
             fail(
                 InputError(
-                    str(path), "", f"--{option} is not available for a portfolio: use --json"
+                    str(path),
+                    "",
+                    f"{FLAGS.get(option, '--' + option)} is not available for a portfolio: "
+                    "use --json or --update",
                 )
             )
 

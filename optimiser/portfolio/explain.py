@@ -99,10 +99,16 @@ def sentences(
     ]
     if shared:
         names = codes([g.split(":", 1)[1] for g in shared])
-        out.append(
-            f"The conflict runs across programmes ({codes(who) or 'all'}): the KSBs they "
-            f"need to place together do not fit in the room of {names}."
-        )
+        if len(who) == 1:
+            out.append(
+                f"The conflict lies in {who[0]} and the shared room of {names}: the KSBs "
+                f"{who[0]} needs to place there do not fit in what the room holds."
+            )
+        else:
+            out.append(
+                f"The conflict runs across programmes ({codes(who) or 'all'}): the KSBs they "
+                f"need to place together do not fit in the room of {names}."
+            )
     out += [describe(joint, g) + "." for g in conflict]
     if repairs:
         out.append(f"The smallest repair: {repairs[0].suggestion}.")

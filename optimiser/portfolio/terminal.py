@@ -4,6 +4,7 @@ programme, KSB and module codes, one line per problem."""
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.portfolio import Portfolio
@@ -22,10 +23,12 @@ def _say(console: Console, line: str) -> None:
 
 def _head(console: Console, portfolio: Portfolio) -> None:
     shared = portfolio.shared()
+    n = len(portfolio.programmes)
     console.print(
-        f"[bold]{portfolio.name or 'Portfolio'}[/bold]  {len(portfolio.programmes)} programmes, "
+        f"[bold]{escape(portfolio.name or 'Portfolio')}[/bold]  "
+        f"{n} programme{'s' if n != 1 else ''}, "
         f"{len(shared)} shared module{'s' if len(shared) != 1 else ''}"
-        + (f" ({', '.join(shared)})" if shared else ""),
+        + (f" ({escape(', '.join(shared))})" if shared else ""),
         highlight=False,
     )
 
