@@ -334,6 +334,8 @@ def test_commands_of_one_scenario_say_a_portfolio_is_not_one(tmp_path: Path) -> 
         ("fit", SHIPPED),
         ("lint", SHIPPED),
         ("report", SHIPPED, "-o", tmp_path / "r.html"),
+        ("match", SHIPPED, "--standards", SCENARIOS / "standards"),
+        ("design", SHIPPED, "--award", "hnc"),
     ):
         result = run(*args)
         assert result.exit_code == 2

@@ -89,17 +89,23 @@ def _in_workbook(err: InputError, book: WorkbookData) -> tuple[Spot, InputError]
     return spot, InputError(err.file, place_of(*spot), message)
 
 
-def scenario_from_data(data: Any, path: Path) -> Scenario:
-    """Validate plain scenario data read from `path` (used for errors and relative paths)."""
-    if not isinstance(data, dict):
-        raise InputError(str(path), "top level", "not a scenario: the top level must be a mapping")
-    if "programmes" in data and "catalogue" in data:
+def refuse_portfolio(data: Any, path: Path) -> None:
+    """A portfolio given to a command that reads one scenario (or one standard) is said to
+    be one, with the commands that take it."""
+    if isinstance(data, dict) and "programmes" in data and "catalogue" in data:
         raise InputError(
             str(path),
             "top level",
             "a portfolio (a catalogue and programmes), not a scenario: solve, check, revise, "
-            "impact and convert read portfolios; this command reads one scenario",
+            "impact, convert and batch read portfolios; this command reads one scenario",
         )
+
+
+def scenario_from_data(data: Any, path: Path) -> Scenario:
+    """Validate plain scenario data read from `path` (used for errors and relative paths)."""
+    if not isinstance(data, dict):
+        raise InputError(str(path), "top level", "not a scenario: the top level must be a mapping")
+    refuse_portfolio(data, path)
     data = dict(data)
     std_file: Path | None = None
     if isinstance(data.get("standard"), str):

@@ -9,7 +9,13 @@ from pydantic import ValidationError
 
 from models import Programme, Rules, Standard
 from optimiser.errors import InputError
-from optimiser.io.load import format_loc, load_scenario, load_standard, read_data
+from optimiser.io.load import (
+    format_loc,
+    load_scenario,
+    load_standard,
+    read_data,
+    refuse_portfolio,
+)
 
 
 def read_programme(path: Path) -> tuple[Programme, Rules]:
@@ -20,6 +26,7 @@ def read_programme(path: Path) -> tuple[Programme, Rules]:
         data = read_workbook(path)
     else:
         data = read_data(path)
+    refuse_portfolio(data, path)
     if not isinstance(data, dict) or "programme" not in data:
         raise InputError(str(path), "programme", "required key is missing")
     try:
@@ -54,6 +61,7 @@ def read_standards(source: Path) -> list[tuple[str, Standard]]:
 
 def _standards_in(path: Path) -> list[tuple[str, Standard]]:
     data = read_data(path)
+    refuse_portfolio(data, path)
     if isinstance(data, list) or (isinstance(data, dict) and "knowledges" in data):
         from optimiser.io.ifate import import_standards
 
