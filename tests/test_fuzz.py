@@ -315,8 +315,9 @@ def assert_clean(tally: Tally) -> None:
 
 
 def test_fuzz_shipped_inputs(bases: list[Base], tmp_path: Path) -> None:
-    tally = fuzz(range(300), bases, tmp_path)
-    assert tally.inputs == 300 and tally.exits.get(2, 0) > 100, tally.summary()
+    # a sample in the default run; the slow run tries thousands
+    tally = fuzz(range(150), bases, tmp_path)
+    assert tally.inputs == 150 and tally.exits.get(2, 0) > 50, tally.summary()
     assert_clean(tally)
 
 
