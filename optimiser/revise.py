@@ -5,9 +5,11 @@ it is first carried through the standard's diff (`StandardDiff.carried`). A renu
 KSB's entries move to its new code, a reworded one keeps them, entries of KSBs the new
 standard no longer has are dropped and not counted, new KSBs start empty. Locks and
 preferences are carried the same way; those naming a statement that is gone no longer
-apply. Everything else is an ordinary solve with the carried baseline, whose first stage
-proves that no mapping with fewer changed cells exists: the count is what a person sees
-change, so a renumbering alone changes nothing.
+apply. So are the core KSBs a specialist duty names for the record (`ksbs`): a
+renumbered one under its new code, one that is gone left out of the list. Everything else
+is an ordinary solve with the carried baseline, whose first stage proves that no mapping
+with fewer changed cells exists: the count is what a person sees change, so a renumbering
+alone changes nothing.
 """
 
 from __future__ import annotations
@@ -112,10 +114,19 @@ def carry_scenario(scenario: Scenario, new_standard: Standard) -> Carried:
     gone += [
         f"{p.preference} {p.ksb}@{p.module}" for p in scenario.preferences if p.ksb not in carried
     ]
+    duties = [
+        d.model_copy(
+            update={"ksbs": list(dict.fromkeys(carried[k] for k in d.ksbs if k in carried))}
+        )
+        for d in scenario.specialist_duties
+    ]
     revised = Scenario.model_validate(
         {
-            **scenario.model_dump(exclude={"standard", "mapping", "locks", "preferences"}),
+            **scenario.model_dump(
+                exclude={"standard", "mapping", "locks", "preferences", "specialist_duties"}
+            ),
             "standard": new_standard.model_dump(),
+            "specialist_duties": [d.model_dump() for d in duties],
             "locks": [lock.model_dump() for lock in locks],
             "preferences": [p.model_dump() for p in prefs],
             "mapping": baseline,

@@ -1,0 +1,72 @@
+"""Qualification categories, the details around the rules: a specialist duty's own list
+of core KSBs follows a revised standard, the specialist rules' settings and the mapping
+entries' marks are read strictly, with one-line messages at the place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import SCENARIOS
+from typer.testing import CliRunner
+
+from optimiser.cli import app
+from optimiser.io import load_scenario
+from optimiser.io.load import load_standard, scenario_from_data
+from optimiser.revise import revise
+
+RUNNER = CliRunner(env={"COLUMNS": "200"})
+EXAMPLE = SCENARIOS / "specialist-cloud-security.yaml"
+V1_1 = SCENARIOS / "standards" / "cyber-security-technologist-v1-1.yaml"
+
+
+def example_data() -> dict[str, Any]:
+    """The shipped specialist example as plain data, its standard as an absolute path."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["standard"] = str((EXAMPLE.parent / data["standard"]).resolve())
+    return data
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# --- A: a specialist duty's ksbs follow the revised standard ---------------------------
+def test_revise_carries_a_specialist_duty_ksbs_through_the_diff() -> None:
+    """Version 1.1 drops K10 and renumbers B10 to B9: SD3's list loses K10 and names B9."""
+    data = example_data()
+    data["specialist_duties"][2]["ksbs"] = ["K10", "B10", "K8"]
+    scenario = scenario_from_data(data, EXAMPLE)
+    rev = revise(scenario, load_standard(V1_1))
+    duties = {d.code: d.ksbs for d in rev.scenario.specialist_duties}
+    assert duties["SD3"] == ["B9", "K8"]
+    assert duties["SD1"] == ["K1", "K4"]
+    assert rev.result.solved
+
+
+def test_revise_command_accepts_a_duty_naming_a_dropped_ksb(tmp_path: Path) -> None:
+    data = example_data()
+    data["specialist_duties"][2]["ksbs"] = ["K10", "B10"]
+    path = write(tmp_path, data)
+    result = RUNNER.invoke(app, ["revise", str(path), "--standard", str(V1_1)])
+    assert result.exit_code == 0, result.stdout + str(result.exception)
+    assert "unknown KSB" not in result.stdout
+
+
+def test_the_shipped_example_loads() -> None:
+    assert load_scenario(EXAMPLE).category == "specialist"
+
+
+@pytest.mark.parametrize("bad", [["K99"]])
+def test_a_duty_naming_a_ksb_the_standard_never_had_is_still_refused(
+    tmp_path: Path, bad: list[str]
+) -> None:
+    data = example_data()
+    data["specialist_duties"][0]["ksbs"] = bad
+    result = RUNNER.invoke(app, ["check", str(write(tmp_path, data))])
+    assert result.exit_code == 2
+    assert "specialist duty SD1 names unknown KSB 'K99'" in result.stdout + result.stderr
