@@ -145,10 +145,12 @@ def _settings(options: Mapping[str, Any]) -> Any:
 
 
 def _figures(inst: Instance, checked: CheckResult) -> Row:
-    """Coverage (% of the standard's KSBs whose coverage holds) and the violations."""
+    """Coverage (% of the standard's KSBs whose coverage holds; category specialist: % of
+    the specialist duties, as the core KSBs need no coverage there) and the violations."""
     ids = checked.ids
-    uncovered = sum(1 for g in ids if g.startswith("coverage:"))
-    n = len(inst.ksbs)
+    family = "specialist:" if inst.specialist else "coverage:"
+    uncovered = sum(1 for g in ids if g.startswith(family))
+    n = len(inst.duty_items if inst.specialist else inst.ksbs)
     return {
         "coverage": round(100 * (n - uncovered) / n, 1) if n else None,
         "violations": len(ids),

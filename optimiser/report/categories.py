@@ -11,6 +11,8 @@ from optimiser.rules.coverage import missing_scopes, scope_words
 
 Pairs = set[tuple[int, int]]
 
+DUTIES_COVERED = "Specialist duties covered on every route"
+
 CATEGORY_WORDS = {
     "align": "aligns to the standard, covering every KSB",
     "builds-upon": "builds upon the standard, aligning to it and adding content beyond it",
@@ -52,9 +54,7 @@ def facts(inst: Instance, pairs: Pairs) -> list[tuple[str, str]]:
     if inst.specialist:
         duties = inst.duty_items
         covered = [k for k in duties if not missing_scopes(inst, k, pairs)]
-        out.append(
-            ("Specialist duties covered on every route", f"{len(covered)} of {len(duties)}")
-        )
+        out.append((DUTIES_COVERED, f"{len(covered)} of {len(duties)}"))
         repeats = sorted((k, j) for k, j in pairs if not inst.is_duty(k))
         justified = [entry_words(inst, k, j) for k, j in repeats if (k, j) in inst.justified]
         out.append(("Core KSBs taught again (justified)", "; ".join(justified) or "none"))

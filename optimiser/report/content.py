@@ -16,8 +16,8 @@ from optimiser.fit.model import FitMatrix
 from optimiser.fit.text import terms
 from optimiser.instance import Instance
 from optimiser.io.xlsx import RULE_SPECS, rule_value
+from optimiser.report.categories import DUTIES_COVERED, reference
 from optimiser.report.categories import facts as category_facts
-from optimiser.report.categories import reference
 from optimiser.result import Result, SolveStatus
 from optimiser.rules import describe, group_of
 
@@ -69,6 +69,7 @@ FIGURE_WORDS = {
 COVERAGE_WORDS = {
     "full": "full",
     "partial": "partial",
+    "marked partial": "marked partial",
     "none": "not covered",
 }
 
@@ -136,7 +137,9 @@ class KsbRow:
     kind: str
     text: str
     places: list[Place]
-    coverage: str  # full, partial, none
+    #: full; partial (some routes only); marked partial (only in entries the mapping
+    #: marks partial, which never count); none
+    coverage: str
     spiral: bool
     duty: str | None
     notes: list[str] = field(default_factory=list)
@@ -328,6 +331,8 @@ class Document:
                 coverage = "none"
             elif all(counting & scope for scope in scopes if scope):
                 coverage = "full"
+            elif not counting:
+                coverage = "marked partial"
             else:
                 coverage = "partial"
             row = KsbRow(
@@ -339,6 +344,9 @@ class Document:
                 ksb.code in self.spiral,
                 self.duty_of.get(ksb.code),
             )
+            marked = [inst.modules[j].code for j in sorted(mine - counting)]
+            if marked and coverage != "full":
+                row.notes.append(f"marked partial ({', '.join(marked)})")
             if coverage == "partial":
                 missing = [
                     scope.name or "the compulsory modules"
@@ -405,45 +413,46 @@ class Document:
     # -- summary figures ---------------------------------------------------------------
     def coverage_facts(self) -> list[tuple[str, str]]:
         inst = self.inst
-        n = len(inst.ksbs)
+        core = [inst.ksbs[k] for k in inst.core]
+        n = len(core)
         kinds = [
-            plural(
-                sum(1 for k in inst.ksbs if k.kind == kind), KIND_PLURAL[kind], KIND_PLURAL[kind]
-            )
+            plural(sum(1 for k in core if k.kind == kind), KIND_PLURAL[kind], KIND_PLURAL[kind])
             for kind in ("knowledge", "skill", "behaviour")
         ]
         compulsory = sum(1 for m in inst.modules if m.compulsory)
-        out = [
-            ("KSBs in the standard", f"{n} ({', '.join(kinds)})"),
+        out = [("KSBs in the standard", f"{n} ({', '.join(kinds)})")]
+        if inst.specialist:
+            out.append(("Specialist duties (the programme's own)", str(len(inst.duty_items))))
+        out.append(
             (
                 "Modules",
                 f"{len(inst.modules)} ({compulsory} compulsory, "
                 f"{len(inst.modules) - compulsory} optional)",
-            ),
-        ]
+            )
+        )
         if not self.solved:
             return out
-        pct = 100 * self.count("full") / n if n else 0.0
-        out += [
-            (
-                "KSBs covered in full (on every route)",
-                f"{self.count('full')} of {n} ({pct:.0f} %)",
-            ),
-            ("KSBs covered in part (some routes only)", str(self.count("partial"))),
-            ("KSBs not covered", str(self.count("none"))),
-            (
-                "KSB-module pairs",
-                f"{len(self.pairs)} (a KSB sits in {len(self.pairs) / n:.1f} modules on average)"
-                if n
-                else "0",
-            ),
-        ]
+        out += self._covered(inst.duty_items if inst.specialist else inst.core)
+        if inst.specialist:
+            mapped = {k for k, _ in self.pairs if not inst.is_duty(k)}
+            out.append(
+                (
+                    "Core KSBs mapped (not required: taught again or embedded)",
+                    f"{len(mapped)} of {n}",
+                )
+            )
+        # a specialist qualification: the average of the duties and core KSBs it maps
+        items = len({k for k, _ in self.pairs} if inst.specialist else inst.ksbs)
+        who = "a mapped duty or KSB" if inst.specialist else "a KSB"
+        average = f" ({who} sits in {len(self.pairs) / items:.1f} modules on average)"
+        out.append(("KSB-module pairs", f"{len(self.pairs)}{average}" if items else "0"))
         if inst.two_levels:
             spiral = ", ".join(sorted(self.spiral, key=list(inst.k_index).index)) or "none"
             out.append(("Spiral KSBs (met at level 4 and 5)", f"{len(self.spiral)}: {spiral}"))
         full = [row.code for row in self.module_rows if row.load >= row.capacity]
         out.append(("Modules filled to their room", ", ".join(full) or "none"))
-        out += category_facts(inst, self.pairs)
+        # the specialist duties' coverage is said above, with the rest of the coverage
+        out += [f for f in category_facts(inst, self.pairs) if f[0] != DUTIES_COVERED]
         if self.r.changes is not None:
             out.append(
                 (
@@ -451,6 +460,32 @@ class Document:
                     f"{len(self.r.changes.added)} added, {len(self.r.changes.removed)} removed",
                 )
             )
+        return out
+
+    def _covered(self, items: list[int]) -> list[tuple[str, str]]:
+        """How the items that must be covered are: the KSBs of the standard, or (category
+        specialist) the specialist duties."""
+        noun = "Specialist duties" if self.inst.specialist else "KSBs"
+        wanted = {self.inst.ksbs[k].code for k in items}
+        rows = [row for row in self.ksb_rows if row.code in wanted]
+
+        def count(coverage: str) -> int:
+            return sum(1 for row in rows if row.coverage == coverage)
+
+        n = len(rows)
+        pct = 100 * count("full") / n if n else 0.0
+        out = [
+            (f"{noun} covered in full (on every route)", f"{count('full')} of {n} ({pct:.0f} %)"),
+            (f"{noun} covered in part (some routes only)", str(count("partial"))),
+        ]
+        if count("marked partial"):
+            out.append(
+                (
+                    f"{noun} only in entries marked partial (never count for coverage)",
+                    str(count("marked partial")),
+                )
+            )
+        out.append((f"{noun} not covered", str(count("none"))))
         return out
 
     def rules_facts(self) -> list[tuple[str, str]]:

@@ -67,7 +67,7 @@ td.num { text-align: right; white-space: nowrap; }
 .bar span { display: block; height: 100%; background: #5b9bd5; }
 .bar span.full { background: var(--bad); }
 td.none { background: var(--none); }
-td.partial { background: var(--bad); }
+td.partial, td.marked-partial { background: var(--bad); }
 .key span { display: inline-block; min-width: 1.6em; text-align: center; margin: 0 4px 0 14px;
             border: 1px solid var(--line); }
 .sign td { height: 34px; }
@@ -253,7 +253,7 @@ class _Html:
                 _e(k.text),
                 places or "not mapped",
                 _e(", ".join(k.methods)),
-                f"<td class='{k.coverage}'>{_e(k.coverage)}</td>",
+                f"<td class='{k.coverage.replace(' ', '-')}'>{_e(k.coverage)}</td>",
                 _e(notes),
             ]
 
