@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SCENARIOS
+from conftest import SCENARIOS, module, scenario_data
 from typer.testing import CliRunner
 
+from optimiser.check import check_mapping
 from optimiser.cli import app
+from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.io.load import load_standard, scenario_from_data
 from optimiser.revise import revise
@@ -70,3 +72,56 @@ def test_a_duty_naming_a_ksb_the_standard_never_had_is_still_refused(
     result = RUNNER.invoke(app, ["check", str(write(tmp_path, data))])
     assert result.exit_code == 2
     assert "specialist duty SD1 names unknown KSB 'K99'" in result.stdout + result.stderr
+
+
+# --- D: a duty covered only in part on a route says so --------------------------------
+def _pathway_scenario(entries: dict[str, list[Any]], category: str = "specialist") -> Any:
+    data = scenario_data(
+        ["K1", "S1", "B1"],
+        [
+            module("M1"),
+            module("M2", compulsory=False, pathway="A"),
+            module("M3", compulsory=False, pathway="B"),
+        ],
+    )
+    data["category"] = category
+    if category == "specialist":
+        data["specialist_duties"] = [{"code": "SD1", "text": "a duty"}]
+    data["mapping"] = entries
+    return scenario_from_data(data, SCENARIOS / "test.yaml")
+
+
+def _said(scenario: Any) -> list[str]:
+    inst = Instance(scenario)
+    found = check_mapping(inst, scenario.mapping or {}).violations
+    return [v.detail for v in found if v.group.startswith(("specialist:", "coverage:"))]
+
+
+def test_a_duty_marked_partial_on_one_pathway_is_said_to_be_covered_in_part() -> None:
+    said = _said(_pathway_scenario({"M2": [{"ksb": "SD1", "partial": True}], "M3": ["SD1"]}))
+    assert said == [
+        "specialist duty SD1 is covered only in part (M2, marked partial) on the 'A' "
+        "pathway; every specialist duty is covered"
+    ]
+
+
+def test_a_duty_partial_on_one_pathway_and_absent_on_another_says_both() -> None:
+    said = _said(
+        _pathway_scenario({"M2": [{"ksb": "SD1", "partial": True}], "M1": ["K1", "S1", "B1"]})
+    )
+    assert said == [
+        "specialist duty SD1 is covered only in part (M2, marked partial); every specialist "
+        "duty is covered"
+    ]
+    both = {"M2": [{"ksb": "SD1", "partial": True}], "M3": ["SD1"], "M1": ["K1"]}
+    assert "on the 'A' pathway" in _said(_pathway_scenario(both))[0]
+
+
+def test_a_ksb_marked_partial_on_one_pathway_is_said_to_be_covered_in_part() -> None:
+    scenario = _pathway_scenario(
+        {"M1": ["S1", "B1"], "M2": [{"ksb": "K1", "partial": True}], "M3": ["K1"]}, "align"
+    )
+    assert _said(scenario) == [
+        "K1 is covered only in part (M2, marked partial) on the 'A' pathway, so students on "
+        "that pathway never meet it in full"
+    ]

@@ -54,6 +54,29 @@ def missing_scopes(inst: Instance, k: int, pairs: Pairs) -> list[str]:
     ]
 
 
+def marked_gap(inst: Instance, k: int, pairs: Pairs, missing: list[str]) -> str | None:
+    """Where entries marked partial are all that k has in some of its `missing` scopes:
+    'is covered only in part (M2, marked partial) on the 'A' pathway' (and the scopes
+    where it has nothing at all); None where no entry marked partial is among them."""
+    by_scope = {scope.name: scope.modules for scope in inst.scopes}
+    marked = {
+        name: [j for j in by_scope[name] if (k, j) in pairs and not inst.covers(k, j)]
+        for name in missing
+    }
+    partly = [name for name in missing if marked[name]]
+    if not partly:
+        return None
+    where = codes([mcode(inst, j) for j in sorted({j for n in partly for j in marked[n]})])
+    place = "in the compulsory modules" if partly == [""] else f"on {_pathways(partly)}"
+    words = f"is covered only in part ({where}, marked partial) {place}"
+    rest = [name for name in missing if not marked[name]]
+    return words + (f" and is in no module of {_pathways(rest)}" if rest else "")
+
+
+def _pathways(names: list[str]) -> str:
+    return f"the {codes([repr(n) for n in names])} pathway" + ("s" if len(names) > 1 else "")
+
+
 def check(inst: Instance, pairs: Pairs) -> list[Violation]:
     if not applies(inst):
         return []
@@ -71,6 +94,13 @@ def check(inst: Instance, pairs: Pairs) -> list[Violation]:
             )
         elif not mine:
             detail = f"{kcode(inst, k)} is in no module, so no student meets it"
+        elif gap := marked_gap(inst, k, pairs, missing):
+            who = (
+                "some students"
+                if missing == [""]
+                else f"students on {'that pathway' if len(missing) == 1 else 'those pathways'}"
+            )
+            detail = f"{kcode(inst, k)} {gap}, so {who} never meet it in full"
         elif missing == [""]:
             detail = f"{kcode(inst, k)} is in no compulsory module, so some students never meet it"
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from optimiser.builder import Builder, Group
 from optimiser.instance import Instance
 from optimiser.rules.base import Pairs, Violation, codes, kcode, mcode
-from optimiser.rules.coverage import missing_scopes
+from optimiser.rules.coverage import marked_gap, missing_scopes
 
 NAME = "specialist"
 
@@ -48,6 +48,8 @@ def check(inst: Instance, pairs: Pairs) -> list[Violation]:
             detail = f"specialist duty {code} is covered only in part ({where}, marked partial)"
         elif not mine:
             detail = f"specialist duty {code} is in no module, so no student meets it"
+        elif gap := marked_gap(inst, k, pairs, missing):
+            detail = f"specialist duty {code} {gap}"
         elif missing == [""]:
             detail = f"specialist duty {code} is in no compulsory module"
         else:
