@@ -28,6 +28,8 @@ MAX_COUNT = 10_000
 MAX_PER_CREDIT = 1000
 #: the largest `bunching` (times a module's fair share of the standard)
 MAX_BUNCHING = 100
+#: the largest `specialist.max_pathway_ratio` (largest route against the smallest)
+MAX_RATIO = 100
 #: levels of the English qualification framework a standard may name
 MIN_LEVEL, MAX_LEVEL = 1, 8
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import MAX_BUNCHING, MAX_PER_CREDIT, Count, NotBool, Strict
+from models.base import MAX_BUNCHING, MAX_PER_CREDIT, MAX_RATIO, Count, NotBool, Strict
 
 Kind = Literal["knowledge", "skill", "behaviour"]
 KINDS: tuple[Kind, ...] = ("knowledge", "skill", "behaviour")
@@ -70,7 +70,9 @@ class SpecialistRules(Strict):
         20
     )
     #: the largest route (credits) is at most this many times the smallest
-    max_pathway_ratio: Annotated[float, NotBool, Field(ge=1, le=100, allow_inf_nan=False)] = 1.25
+    max_pathway_ratio: Annotated[
+        float, NotBool, Field(ge=1, le=MAX_RATIO, allow_inf_nan=False)
+    ] = 1.25
 
 
 class Rules(Strict):

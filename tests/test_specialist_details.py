@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from optimiser.check import check_mapping
 from optimiser.cli import app
+from optimiser.errors import InputError
 from optimiser.instance import Instance
 from optimiser.io import load_scenario
 from optimiser.io.load import load_standard, scenario_from_data
@@ -125,3 +126,31 @@ def test_a_ksb_marked_partial_on_one_pathway_is_said_to_be_covered_in_part() -> 
         "K1 is covered only in part (M2, marked partial) on the 'A' pathway, so students on "
         "that pathway never meet it in full"
     ]
+
+
+# --- E: the specialist rules' numbers say their own range -----------------------------
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("max_pathway_ratio", 0.5, "must be a number from 1 to 100 (got 0.5)"),
+        ("max_pathway_ratio", 101, "must be a number from 1 to 100 (got 101)"),
+        ("max_pathway_ratio", "big", "must be a number from 1 to 100 (got 'big')"),
+        ("max_additional_percent", -1, "must be a percent from 0 to 100 (got -1)"),
+        ("max_additional_percent", 120, "must be a percent from 0 to 100 (got 120)"),
+    ],
+)
+def test_specialist_rule_numbers_say_their_range(key: str, value: object, words: str) -> None:
+    data = example_data()
+    data["rules"]["specialist"] = {key: value}
+    with pytest.raises(InputError) as err:
+        scenario_from_data(data, EXAMPLE)
+    assert err.value.place == f"rules.specialist.{key}"
+    assert err.value.message == words
+
+
+def test_additional_credits_may_be_none_of_the_module() -> None:
+    data = example_data()
+    data["programme"]["modules"][2]["additional"]["credits"] = -1
+    with pytest.raises(InputError) as err:
+        scenario_from_data(data, EXAMPLE)
+    assert err.value.message == "must be a whole number from 0 to 1,000 (got -1)"

@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from models.base import MAX_BUNCHING, MAX_COUNT, MAX_CREDITS, MAX_LEVEL, MAX_PER_CREDIT, MIN_LEVEL
+from models.base import (
+    MAX_BUNCHING,
+    MAX_COUNT,
+    MAX_CREDITS,
+    MAX_LEVEL,
+    MAX_PER_CREDIT,
+    MAX_RATIO,
+    MIN_LEVEL,
+)
 from optimiser.errors import InputError, InputErrors, key_path
 
 T = TypeVar("T")
@@ -37,7 +45,11 @@ RANGES: dict[str, str] = {
     "capacity_per_credit": f"a number from 0 to {MAX_PER_CREDIT:,}",
     "bunching": f"a number above 0 and at most {MAX_BUNCHING:,}",
     "max_level_percent": "a percent from 0 to 100",
+    "max_additional_percent": "a percent from 0 to 100",
+    "max_pathway_ratio": f"a number from 1 to {MAX_RATIO:g}",
 }
+#: a module's additional credits may be none of its credits
+_ADDITIONAL_CREDITS = f"a whole number from 0 to {MAX_CREDITS:,}"
 _NUMBER_ERRORS = (
     "int_type",
     "int_parsing",
@@ -77,6 +89,8 @@ def _message(err: Any) -> str:
         return REQUIRED
     if kind == "extra_forbidden":
         return "unknown key"
+    if kind in _NUMBER_ERRORS and loc[-2:] == ("additional", "credits"):
+        return f"must be {_ADDITIONAL_CREDITS} (got {got})"
     if kind in _NUMBER_ERRORS and isinstance(last, str) and last in RANGES:
         return f"must be {RANGES[last]} (got {got})"
     if last == "level" and kind == "literal_error":
