@@ -15,6 +15,7 @@ page). An entry is written as a KSB code (as before) or as
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, field_validator
@@ -56,6 +57,10 @@ class Additional(Strict):
     outcomes: list[Text] = Field(default_factory=list)
 
 
+#: a page range as written: "12-14" (a hyphen or an en dash, spaces allowed)
+_PAGE = re.compile(r"([0-9]+)(?:\s*[-\u2013]\s*([0-9]+))?")
+
+
 class Reference(Strict):
     """Where a coverage is evidenced in the programme's specification."""
 
@@ -66,9 +71,21 @@ class Reference(Strict):
     @field_validator("page", mode="before")
     @classmethod
     def _page_as_text(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
+        """A page is a positive whole number (14) or a page range ("12-14"), kept as text."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number typed in a spreadsheet cell
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
             return str(value)
-        return value
+        if isinstance(value, str):
+            found = _PAGE.fullmatch(value.strip())
+            first, last = (int(found[1]), int(found[2] or found[1])) if found else (0, 0)
+            if 1 <= first <= last:
+                return value.strip()
+        raise ValueError(
+            f"must be a positive whole number or a page range such as 12-14 (got {value!r})"
+        )
 
     def words(self) -> str:
         """'LO2, Unit 3, p. 14' (the parts given)."""

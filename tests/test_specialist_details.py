@@ -12,6 +12,7 @@ import yaml
 from conftest import SCENARIOS, module, scenario_data
 from typer.testing import CliRunner
 
+from models.categories import is_partial, reference_of
 from optimiser.check import check_mapping
 from optimiser.cli import app
 from optimiser.errors import InputError
@@ -154,3 +155,46 @@ def test_additional_credits_may_be_none_of_the_module() -> None:
     with pytest.raises(InputError) as err:
         scenario_from_data(data, EXAMPLE)
     assert err.value.message == "must be a whole number from 0 to 1,000 (got -1)"
+
+
+# --- F: partial marks and reference pages ---------------------------------------------
+def _first_entry(**said: Any) -> dict[str, Any]:
+    data = example_data()
+    data["mapping"]["CLD501"][0] = {"ksb": "SD1", **said}
+    return data
+
+
+@pytest.mark.parametrize(
+    ("page", "kept"), [(5, "5"), ("5", "5"), (" 12-14 ", "12-14"), ("12 – 14", "12 – 14")]
+)
+def test_a_page_is_a_whole_number_or_a_range(page: object, kept: str) -> None:
+    scenario = scenario_from_data(_first_entry(reference={"page": page}), EXAMPLE)
+    ref = reference_of((scenario.mapping or {})["CLD501"][0])
+    assert ref is not None and ref.page == kept
+
+
+@pytest.mark.parametrize("page", [-3, 0, "five", "14-12", "p. 5", 2.5, True, "-3"])
+def test_a_page_that_is_no_page_is_an_input_error_at_its_place(page: object) -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_data(_first_entry(reference={"page": page}), EXAMPLE)
+    assert err.value.place == "mapping.CLD501[0].reference.page"
+    assert err.value.message.startswith(
+        "must be a positive whole number or a page range such as 12-14 (got "
+    )
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("said", "partial"), [("yes", True), ("no", False), (True, True)])
+def test_partial_reads_yes_and_no_as_compulsory_does(said: object, partial: bool) -> None:
+    scenario = scenario_from_data(_first_entry(partial=said), EXAMPLE)
+    assert is_partial((scenario.mapping or {})["CLD501"][0]) is partial
+    data = example_data()
+    data["programme"]["modules"][0]["compulsory"] = said
+    assert scenario_from_data(data, EXAMPLE).programme.modules[0].compulsory is partial
+
+
+def test_a_partial_mark_that_is_no_yes_or_no_is_an_input_error() -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_data(_first_entry(partial="maybe"), EXAMPLE)
+    assert err.value.place == "mapping.CLD501[0].partial"
+    assert err.value.message == "must be true or false (yes or no) (got 'maybe')"

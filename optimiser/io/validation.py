@@ -101,6 +101,8 @@ def _message(err: Any) -> str:
         return f"must be a whole number of at least 0 (got {got})"
     if kind == "less_than_equal":
         return f"must be at most {err['ctx']['le']} (got {got})"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false (yes or no) (got {got})"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     return f"{err['msg']} (got {got})"
