@@ -2,7 +2,9 @@
 
 A change is **major** where it introduces a violation, loses coverage of a KSB,
 adds or removes a module, or changes a module's level, credits or assessment
-methods; **minor** where anything else differs; **none** where nothing does.
+methods; **minor** where anything else differs (a module's additional content, a mapping
+entry's partial mark or reference, a specialist duty: each named); **none** where nothing
+does.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from optimiser.clip import clip
 from optimiser.diff import word_diff
 from optimiser.explain import explain_result
 from optimiser.explain.undo import lead_with_undo, undo_advice
+from optimiser.impact_details import detail_changes
 from optimiser.instance import Instance
 from optimiser.result import Advice, Result
 from optimiser.solve import SolverSettings, solve
 
 MAJOR_FIELDS = ("level", "credits", "assessments")
 MINOR_FIELDS = ("title", "compulsory", "pathway", "max_ksbs", "description", "outcomes", "themes")
+#: a module's additional content (categories builds-upon and specialist): minor
+ADDITIONAL_FIELDS = ("additional_credits", "additional_outcomes")
 
 
 class Classification(StrEnum):
@@ -76,6 +81,15 @@ class Impact(Comparison):
         }
 
 
+def _additional(module: Any) -> dict[str, Any]:
+    """A module's additional content as the fields impact compares."""
+    extra = module.additional
+    return {
+        "additional_credits": extra.credits if extra is not None else None,
+        "additional_outcomes": list(extra.outcomes) if extra is not None else [],
+    }
+
+
 def module_changes(before: Scenario, after: Scenario) -> list[dict[str, Any]]:
     old = {m.code: m for m in before.programme.modules}
     new = {m.code: m for m in after.programme.modules}
@@ -89,8 +103,9 @@ def module_changes(before: Scenario, after: Scenario) -> list[dict[str, Any]]:
     for code in old:
         if code not in new:
             continue
-        a, b = old[code].model_dump(), new[code].model_dump()
-        for name in (*MAJOR_FIELDS, *MINOR_FIELDS):
+        a = old[code].model_dump() | _additional(old[code])
+        b = new[code].model_dump() | _additional(new[code])
+        for name in (*MAJOR_FIELDS, *MINOR_FIELDS, *ADDITIONAL_FIELDS):
             if a[name] != b[name]:
                 out.append({"module": code, "change": name, "before": a[name], "after": b[name]})
     return out
@@ -143,6 +158,7 @@ def impact(before: Scenario, after: Scenario, settings: SolverSettings | None = 
         )
     for change in changes:
         reasons.append(_change_words(change))
+    reasons += [f"{words} (minor change)." for words in detail_changes(before, after)]
     major = is_major(new_violations, coverage_lost, changes)
     differs = before.model_dump() != after.model_dump()
     if major:
@@ -240,7 +256,11 @@ def is_major(new_violations: list[str], lost: list[str], changes: list[dict[str,
 
 
 def details_words(before: Scenario, after: Scenario) -> str:
-    """A minor change that moved nothing: which parts of the scenario differ."""
+    """A minor change that moved nothing: what changed where `detail_changes` names it,
+    else which parts of the scenario differ."""
+    named = detail_changes(before, after)
+    if named:
+        return "Only details changed: " + "; ".join(named) + " (minor change)."
     parts = [
         name
         for name in ("name", "standard", "programme", "rules", "locks", "preferences")
