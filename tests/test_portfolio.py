@@ -314,7 +314,7 @@ def test_cli_portfolio_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run("revise", VALIDATED, "--standard", other)
     assert result.exit_code == 2 and "no programme uses standard ZZ1" in result.output
     result = run("check", SHIPPED)
-    assert result.exit_code == 2 and "has no mapping" in result.output
+    assert result.exit_code == 2 and "no mapping to check" in result.output
     result = run("impact", SCENARIOS / "fdsc-early-years-validated.yaml", VALIDATED)
     assert result.exit_code == 2 and "not one of each" in result.output
 
@@ -390,3 +390,23 @@ def test_no_command_writes_over_a_standard_the_portfolio_names(tmp_path: Path) -
         assert result.exit_code == 2, args
         assert "htq never writes over its input" in result.output
     assert standard.read_bytes() == before
+
+
+def test_every_programme_without_a_mapping_is_named_in_one_line() -> None:
+    result = run("check", SHIPPED)
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if "mapping" in line]
+    assert len(lines) == 1 and "HNC-CS and FdA-EY have no mapping to check" in lines[0]
+    result = run("impact", SHIPPED, VALIDATED)
+    assert result.exit_code == 2 and "(HNC-CS and FdA-EY have none)" in result.output
+
+
+def test_every_missing_standard_file_is_reported(tmp_path: Path) -> None:
+    data = tiny()
+    for p, name in enumerate(("gone-a.yaml", "gone-b.yaml")):
+        data["programmes"][p]["standard"] = name
+    with pytest.raises(InputError) as caught:
+        portfolio_from_data(data, tmp_path / "p.yaml")
+    text = str(caught.value)
+    assert "programmes[0].standard" in text and "'gone-a.yaml' does not exist" in text
+    assert "programmes[1].standard" in text and "'gone-b.yaml' does not exist" in text

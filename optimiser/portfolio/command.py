@@ -15,7 +15,7 @@ from optimiser.instance import Instance
 from optimiser.portfolio.check import check_portfolio
 from optimiser.portfolio.explain import explain_portfolio
 from optimiser.portfolio.impact import impact_portfolio
-from optimiser.portfolio.load import is_portfolio, load_portfolio, with_mappings
+from optimiser.portfolio.load import is_portfolio, load_portfolio, unmapped, with_mappings
 from optimiser.portfolio.revise import revise_portfolio
 from optimiser.portfolio.solve import solve_portfolio
 from optimiser.portfolio.terminal import (
@@ -117,14 +117,10 @@ def _write_update(portfolio: Any, target: Path, json_to: str | None) -> None:
 def check(path: Path, json_to: str | None) -> NoReturn:
     portfolio = guarded(lambda: load_portfolio(path))
     outputs([path], Targets(json_to))
-    for p, scen in enumerate(portfolio.scenarios):
-        if scen.mapping is None:
-            code = portfolio.codes[p]
-            fail(
-                InputError(
-                    str(path), f"programmes[{p}].mapping", f"{code} has no mapping to check"
-                )
-            )
+    bare = unmapped(portfolio)
+    if bare is not None:
+        place, codes, has = bare
+        fail(InputError(str(path), place, f"{codes} {has} no mapping to check"))
     found = check_portfolio(portfolio)
     if json_to != "-":
         print_portfolio_check(out_console(json_to), portfolio, found)
@@ -189,16 +185,10 @@ def impact(
     new = guarded(lambda: load_portfolio(after))
     outputs([before, after], Targets(json_to, update=update))
     for path, portfolio in ((before, old), (after, new)):
-        for p, scen in enumerate(portfolio.scenarios):
-            if scen.mapping is None:
-                code = portfolio.codes[p]
-                fail(
-                    InputError(
-                        str(path),
-                        f"programmes[{p}].mapping",
-                        f"impact needs a mapping ({code} has none)",
-                    )
-                )
+        bare = unmapped(portfolio)
+        if bare is not None:
+            place, codes, has = bare
+            fail(InputError(str(path), place, f"impact needs a mapping ({codes} {has} none)"))
     clock = Clock(settings.time_limit)
     result = impact_portfolio(old, new, settings, clock)
     explain_portfolio(result.repair, new, settings, clock)

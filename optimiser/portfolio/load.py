@@ -89,6 +89,18 @@ def with_mappings(
     return Portfolio.model_validate(data)
 
 
+def unmapped(portfolio: Portfolio) -> tuple[str, str, str] | None:
+    """The programmes without a mapping, for one line: (place, "HNC-CS and FdA-EY",
+    "have"), or None when every programme has one."""
+    bare = [p for p, scen in enumerate(portfolio.scenarios) if scen.mapping is None]
+    if not bare:
+        return None
+    codes = [portfolio.codes[p] for p in bare]
+    words = codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
+    place = f"programmes[{bare[0]}].mapping" if len(bare) == 1 else "programmes"
+    return place, words, "has" if len(bare) == 1 else "have"
+
+
 def portfolio_from_data(data: Any, path: Path) -> Portfolio:
     """Validate plain portfolio data read from `path` (for errors and relative paths)."""
     if not isinstance(data, dict):
@@ -97,6 +109,7 @@ def portfolio_from_data(data: Any, path: Path) -> Portfolio:
         )
     data = dict(data)
     files: dict[int, Path] = {}
+    missing: list[InputError] = []
     programmes = data.get("programmes")
     if isinstance(programmes, list):
         programmes = [dict(p) if isinstance(p, dict) else p for p in programmes]
@@ -105,13 +118,18 @@ def portfolio_from_data(data: Any, path: Path) -> Portfolio:
             if isinstance(prog, dict) and isinstance(prog.get("standard"), str):
                 std_file = (path.parent / prog["standard"]).resolve()
                 if not std_file.exists():
-                    raise InputError(
-                        str(path),
-                        f"programmes[{p}].standard",
-                        f"the standard file {prog['standard']!r} does not exist",
+                    missing.append(
+                        InputError(
+                            str(path),
+                            f"programmes[{p}].standard",
+                            f"the standard file {prog['standard']!r} does not exist",
+                        )
                     )
+                    continue
                 files[p] = std_file
                 prog["standard"] = read_standard_data(std_file)
+    if missing:
+        raise missing[0] if len(missing) == 1 else InputErrors(missing)
     try:
         return Portfolio.model_validate(data)
     except ValidationError as exc:
