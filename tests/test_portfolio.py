@@ -410,3 +410,14 @@ def test_every_missing_standard_file_is_reported(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "programmes[0].standard" in text and "'gone-a.yaml' does not exist" in text
     assert "programmes[1].standard" in text and "'gone-b.yaml' does not exist" in text
+
+
+def test_a_choice_outside_its_list_is_said_in_plain_words() -> None:
+    data = tiny()
+    data["shared_room"] = "maximum"
+    err = error(data)
+    assert (err.place, err.message) == ("shared_room", "must be sum or max (got 'maximum')")
+    data = tiny()
+    data["programmes"][0]["preferences"] = [{"ksb": "K1", "module": "A1", "preference": "x"}]
+    err = error(data)
+    assert err.message == "must be prefer or avoid (got 'x')"

@@ -4,6 +4,7 @@ the key path, with the range of each number in words."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -97,6 +98,8 @@ def _message(err: Any) -> str:
         return f"level must be 4 or 5 (got {got})"
     if last == "level" and kind in _NUMBER_ERRORS:
         return f"must be a whole number from {MIN_LEVEL} to {MAX_LEVEL} (got {got})"
+    if kind == "literal_error":
+        return f"must be {_choices(err)} (got {got})"
     if kind in ("int_type", "int_parsing", "int_from_float", "greater_than_equal"):
         return f"must be a whole number of at least 0 (got {got})"
     if kind == "less_than_equal":
@@ -106,6 +109,12 @@ def _message(err: Any) -> str:
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     return f"{err['msg']} (got {got})"
+
+
+def _choices(err: Any) -> str:
+    """The values a literal allows, in words: "sum or max" (pydantic says "'sum' or 'max'")."""
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    return re.sub(r"'([^']*)'", r"\1", expected) or "one of the allowed values"
 
 
 def translate_validation(
