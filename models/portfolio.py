@@ -11,9 +11,11 @@ a programme is raised at its place in the portfolio (`programmes[1].locks[0].ksb
 `catalogue[3].assessments[0]` for a catalogue module).
 """
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails
 
 from models.base import Strict, Text, no_duplicates, place_error
 from models.programme import Module
@@ -102,21 +104,37 @@ class Portfolio(Strict):
             raise place_error("catalogue", "the catalogue has no modules")
         if not self.programmes:
             raise place_error("programmes", "the portfolio has no programmes")
-        no_duplicates([m.code for m in self.catalogue], "module", "catalogue")
-        no_duplicates([p.code for p in self.programmes], "programme", "programmes")
+        problems = _duplicates([m.code for m in self.catalogue], "module", "catalogue")
+        problems += _duplicates([p.code for p in self.programmes], "programme", "programmes")
         where = {m.code: i for i, m in enumerate(self.catalogue)}
+        scenarios: list[Scenario] = []
         for p, prog in enumerate(self.programmes):
-            for j, use in enumerate(prog.modules):
-                if use.code not in where:
-                    raise place_error(
-                        f"programmes[{p}].modules[{j}]",
-                        f"programme {prog.code} uses module {use.code!r}, "
-                        "which is not in the catalogue",
-                    )
-        self._scenarios = [self._scenario(p, where) for p in range(len(self.programmes))]
+            unknown = [
+                place_error(
+                    f"programmes[{p}].modules[{j}]",
+                    f"programme {prog.code} uses module {use.code!r}, "
+                    "which is not in the catalogue",
+                )
+                for j, use in enumerate(prog.modules)
+                if use.code not in where
+            ]
+            problems += unknown
+            if not unknown:
+                scenario, found = self._scenario(p, where)
+                problems += [e for e in found if e.context not in [q.context for q in problems]]
+                scenarios += [scenario] if scenario is not None else []
+        if problems:
+            # every problem at once: each is a line of its own
+            raise ValidationError.from_exception_data(
+                "Portfolio", [InitErrorDetails(type=e, loc=(), input=None) for e in problems]
+            )
+        self._scenarios = scenarios
         return self
 
-    def _scenario(self, p: int, where: dict[str, int]) -> Scenario:
+    def _scenario(self, p: int, where: dict[str, int]) -> tuple[Scenario | None, list[Any]]:
+        """Programme `p` as a scenario, or None and every problem of it: each problem
+        with a lock, a preference, a method or a mapped KSB is set aside and the scenario
+        looked at again, so that one does not hide the next."""
         prog = self.programmes[p]
         modules = []
         for use in prog.modules:
@@ -136,17 +154,27 @@ class Portfolio(Strict):
             "preferences": [pref.model_dump() for pref in prog.preferences],
             "mapping": prog.mapping,
         }
-        try:
-            return Scenario.model_validate(data)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            path = _path(err["loc"])
-            if err["type"] == "htq_place":
-                inner, message = err["ctx"]["path"], err["ctx"]["message"]
-                path = f"{path}.{inner}" if path else inner
+        problems: list[Any] = []
+        kept: dict[str, list[int]] = {}
+        for _ in range(MAX_LOOKS):
+            try:
+                scenario = Scenario.model_validate(data)
+            except ValidationError as exc:
+                errors = exc.errors()
+                for err in errors:
+                    path = _path(err["loc"])
+                    if err["type"] == "htq_place":
+                        inner, message = err["ctx"]["path"], err["ctx"]["message"]
+                        path = f"{path}.{inner}" if path else inner
+                    else:
+                        message = str(err["msg"]).removeprefix("Value error, ")
+                    shown = _original(path, kept)
+                    problems.append(place_error(self._place(p, shown, where), message))
+                if len(errors) > 1 or not _set_aside(data, path, kept):
+                    return None, problems
             else:
-                message = str(err["msg"]).removeprefix("Value error, ")
-            raise place_error(self._place(p, path, where), message) from None
+                return (None if problems else scenario), problems
+        return None, problems
 
     def _place(self, p: int, path: str, where: dict[str, int]) -> str:
         """A place in a programme's scenario as a place in the portfolio: a module's own
@@ -184,6 +212,64 @@ class Portfolio(Strict):
 
     def module(self, code: str) -> Module:
         return next(m for m in self.catalogue if m.code == code)
+
+
+def _duplicates(codes: list[str], what: str, key: str) -> list[Any]:
+    """A problem at `key[i].code` for each code seen before."""
+    seen: set[str] = set()
+    out = []
+    for i, code in enumerate(codes):
+        if code in seen:
+            out.append(place_error(f"{key}[{i}].code", f"duplicate {what} code {code!r}"))
+        seen.add(code)
+    return out
+
+
+#: the most problems of one programme's scenario looked for
+MAX_LOOKS = 200
+#: a problem at an item of one of these lists sets the item aside (its last key)
+_ASIDE = re.compile(
+    r"^(?P<list>.*(locks|preferences|assessments|assessable_by|ksbs|mapping\.[^.\[]+))\[(?P<i>\d+)\](\.(ksb|module))?$"
+)
+
+
+def _parts(path: str) -> list[str | int]:
+    """'programme.modules[2].assessments' -> ['programme', 'modules', 2, 'assessments']."""
+    return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+
+
+def _set_aside(data: dict[str, Any], path: str, kept: dict[str, list[int]]) -> bool:
+    """Take the item at `path` out of `data` (a lock, a preference, a method, a KSB of
+    the mapping or a mapped module), remembering the original index of each item left.
+    False where the problem is not one of an item that can be set aside."""
+    found = _ASIDE.match(path)
+    head, index = (found["list"], int(found["i"])) if found else (path, None)
+    if index is None and not re.fullmatch(r"mapping\.[^.\[]+", path):
+        return False
+    *outer, last = _parts(head)
+    parent: Any = data
+    try:
+        for part in outer:
+            parent = parent[part]
+        if index is None:
+            del parent[last]
+            return True
+        items = parent[last]
+        kept.setdefault(head, list(range(len(items))))
+        del items[index], kept[head][index]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return True
+
+
+def _original(path: str, kept: dict[str, list[int]]) -> str:
+    """A path of the scenario with items set aside, in the programme's own indices."""
+    found = _ASIDE.match(path)
+    if found is None or found["list"] not in kept:
+        return path
+    head, index = found["list"], int(found["i"])
+    rest = path[found.end("i") + 1 :]
+    return f"{head}[{kept[head][index]}]{rest}"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

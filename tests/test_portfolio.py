@@ -421,3 +421,41 @@ def test_a_choice_outside_its_list_is_said_in_plain_words() -> None:
     data["programmes"][0]["preferences"] = [{"ksb": "K1", "module": "A1", "preference": "x"}]
     err = error(data)
     assert err.message == "must be prefer or avoid (got 'x')"
+
+
+def test_every_problem_of_a_portfolio_is_reported_at_once() -> None:
+    """A bad value does not hide the checks across the portfolio, nor one bad lock the
+    next: each problem is a line of its own, each at its place."""
+    data = tiny()
+    data["shared_room"] = "maximum"
+    data["catalogue"][1]["credits"] = 0
+    data["catalogue"][0]["assessments"] = ["dancing"]
+    data["programmes"][0]["rules"] = {"capacity_per_credit": "abc"}
+    data["programmes"][0]["locks"] += [
+        {"ksb": "K9", "module": "A1"},
+        {"ksb": "K8", "module": "A1"},
+    ]
+    data["programmes"][0]["mapping"] = {"A1": ["K1", "Q7"]}
+    data["programmes"][1]["modules"].append("NOPE1")
+    data["programmes"][1]["code"] = "PA"
+    err = error(data)
+    found = {(e.place, e.message.split(" (")[0]) for e in getattr(err, "errors", [err])}
+    assert found == {
+        ("shared_room", "must be sum or max"),
+        ("catalogue[1].credits", "must be a positive integer, at most 1,000"),
+        ("programmes[0].rules.capacity_per_credit", "must be a number from 0 to 1,000"),
+        (
+            "catalogue[0].assessments[0]",
+            "unknown assessment method 'dancing' in module SH1; "
+            "known methods: case_study, exam, observation, portfolio, practical, presentation, "
+            "professional_discussion, project, simulation, written",
+        ),
+        ("programmes[0].locks[2].ksb", "lock names unknown KSB 'K9'"),
+        ("programmes[0].locks[3].ksb", "lock names unknown KSB 'K8'"),
+        ("programmes[0].mapping.A1[1]", "mapping of A1 names unknown KSB 'Q7'"),
+        (
+            "programmes[1].modules[2]",
+            "programme PA uses module 'NOPE1', which is not in the catalogue",
+        ),
+        ("programmes[1].code", "duplicate programme code 'PA'"),
+    }

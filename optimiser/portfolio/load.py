@@ -6,6 +6,7 @@ a problem inside that standard names the standard's file.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,71 @@ def portfolio_from_data(data: Any, path: Path) -> Portfolio:
     try:
         return Portfolio.model_validate(data)
     except ValidationError as exc:
-        raise _in_files(translate_validation(exc, path, None), files) from None
+        raise _in_files(_every_problem(data, exc, path), files) from None
+
+
+#: values a catalogue module's required keys take while the rest is looked at
+_STAND_INS = {"level": 4, "credits": 1}
+
+
+def _every_problem(data: dict[str, Any], exc: ValidationError, path: Path) -> InputError:
+    """The problems of `exc`, and those they hide: a bad value stops the checks across
+    the portfolio (modules in the catalogue, KSBs of locks and mappings), so each bad
+    value is set aside (a number given a stand-in, an optional key left out) and the
+    portfolio looked at again, until nothing more is found."""
+    found = translate_validation(exc, path, None)
+    errors = list(found.errors) if isinstance(found, InputErrors) else [found]
+    for _ in range(3):
+        patched = copy.deepcopy(data)
+        if not all(_set_aside(patched, tuple(err["loc"])) for err in exc.errors()):
+            break
+        try:
+            Portfolio.model_validate(patched)
+            break
+        except ValidationError as again:
+            exc, data = again, patched
+        more = translate_validation(exc, path, None)
+        places = {e.place for e in errors}
+        new = [
+            e
+            for e in (more.errors if isinstance(more, InputErrors) else [more])
+            if e.place not in places
+        ]
+        if not new:
+            break
+        errors += new
+    return errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+def _set_aside(data: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """Give the bad value at `loc` a stand-in, or leave it out where it may be left out;
+    False where neither is safe (a code, a whole item, a standard)."""
+    if not loc:
+        return False
+    optional = (
+        loc[0] in ("name", "shared_room")
+        or (len(loc) >= 3 and loc[0] == "catalogue" and loc[2] not in ("code", *_STAND_INS))
+        or (len(loc) >= 4 and loc[0] == "programmes" and loc[2] == "rules")
+        or (len(loc) == 3 and loc[0] == "programmes" and loc[2] in ("name", "title", "mapping"))
+    )
+    stand_in = len(loc) >= 3 and loc[0] == "catalogue" and loc[2] in _STAND_INS
+    if not (optional or stand_in):
+        return False
+    # the key to set aside: the top-level one, a module's, or a programme's (a rule's)
+    key = (
+        loc[:1] if loc[0] in ("name", "shared_room") else loc[:4] if loc[2] == "rules" else loc[:3]
+    )
+    parent: Any = data
+    try:
+        for part in key[:-1]:
+            parent = parent[part]
+        if stand_in:
+            parent[key[-1]] = _STAND_INS[str(key[-1])]
+        else:
+            parent.pop(key[-1], None)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def _in_files(error: InputError, files: dict[int, Path]) -> InputError:
