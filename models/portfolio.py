@@ -119,7 +119,7 @@ class Portfolio(Strict):
                 if use.code not in where
             ]
             problems += unknown
-            if not unknown:
+            if len(unknown) < len(prog.modules):  # the others are looked at all the same
                 scenario, found = self._scenario(p, where)
                 problems += [e for e in found if e.context not in [q.context for q in problems]]
                 scenarios += [scenario] if scenario is not None else []
@@ -136,8 +136,9 @@ class Portfolio(Strict):
         with a lock, a preference, a method or a mapped KSB is set aside and the scenario
         looked at again, so that one does not hide the next."""
         prog = self.programmes[p]
+        uses = [j for j, use in enumerate(prog.modules) if use.code in where]
         modules = []
-        for use in prog.modules:
+        for use in (prog.modules[j] for j in uses):
             data = self.catalogue[where[use.code]].model_dump()
             if use.compulsory is not None or use.pathway is not None:
                 data["pathway"] = use.pathway
@@ -169,22 +170,24 @@ class Portfolio(Strict):
                     else:
                         message = str(err["msg"]).removeprefix("Value error, ")
                     shown = _original(path, kept)
-                    problems.append(place_error(self._place(p, shown, where), message))
+                    problems.append(place_error(self._place(p, shown, where, uses), message))
                 if len(errors) > 1 or not _set_aside(data, path, kept):
                     return None, problems
             else:
                 return (None if problems else scenario), problems
         return None, problems
 
-    def _place(self, p: int, path: str, where: dict[str, int]) -> str:
+    def _place(self, p: int, path: str, where: dict[str, int], uses: list[int]) -> str:
         """A place in a programme's scenario as a place in the portfolio: a module's own
-        keys are the catalogue's, its compulsory and pathway the programme's use."""
-        for i, use in enumerate(self.programmes[p].modules):
+        keys are the catalogue's, its compulsory and pathway the programme's use (the
+        scenario's modules are the programme's `uses`, those in the catalogue)."""
+        for i, j in enumerate(uses):
+            use = self.programmes[p].modules[j]
             head = f"programme.modules[{i}]"
             if path == head or path.startswith(head + "."):
                 rest = path[len(head) :].lstrip(".")
                 if rest.split(".")[0].split("[")[0] in ("compulsory", "pathway", ""):
-                    return f"programmes[{p}].modules[{i}]" + (f".{rest}" if rest else "")
+                    return f"programmes[{p}].modules[{j}]" + (f".{rest}" if rest else "")
                 return f"catalogue[{where[use.code]}].{rest}"
         return f"programmes[{p}].{path}" if path else f"programmes[{p}]"
 

@@ -145,9 +145,48 @@ def _every_problem(data: dict[str, Any], exc: ValidationError, path: Path) -> In
     """The problems of `exc`, and those they hide: a bad value stops the checks across
     the portfolio (modules in the catalogue, KSBs of locks and mappings), so each bad
     value is set aside (a number given a stand-in, an optional key left out) and the
-    portfolio looked at again, until nothing more is found."""
-    found = translate_validation(exc, path, None)
-    errors = list(found.errors) if isinstance(found, InputErrors) else [found]
+    portfolio looked at again, and each programme on its own with the catalogue, so that
+    one broken programme does not hide the problems of the others."""
+    errors = _listed(translate_validation(exc, path, None))
+    _add(errors, _hidden(data, exc, path))
+    programmes = data.get("programmes")
+    if isinstance(programmes, list) and len(programmes) > 1:
+        for p, prog in enumerate(programmes):
+            one = {"catalogue": data.get("catalogue"), "programmes": [prog]}
+            try:
+                Portfolio.model_validate(one)
+            except ValidationError as alone:
+                found = _listed(translate_validation(alone, path, None))
+                found += _hidden(one, alone, path)
+                _add(errors, [_in_programme(e, p) for e in found])
+    return errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+def _listed(error: InputError) -> list[InputError]:
+    return list(error.errors) if isinstance(error, InputErrors) else [error]
+
+
+def _add(errors: list[InputError], more: list[InputError]) -> None:
+    """Add the problems at places not yet reported."""
+    places = {e.place for e in errors}
+    for err in more:
+        if err.place not in places:
+            errors.append(err)
+            places.add(err.place)
+
+
+def _in_programme(error: InputError, p: int) -> InputError:
+    """A problem of programme `p` looked at on its own (as programmes[0])."""
+    head = "programmes[0]"
+    if error.place != head and not error.place.startswith((head + ".", head + "[")):
+        return error
+    return InputError(error.file, f"programmes[{p}]{error.place[len(head) :]}", error.message)
+
+
+def _hidden(data: dict[str, Any], exc: ValidationError, path: Path) -> list[InputError]:
+    """The problems found once the bad values of `exc` are set aside (none where one
+    cannot be)."""
+    out: list[InputError] = []
     for _ in range(3):
         patched = copy.deepcopy(data)
         if not all(_set_aside(patched, tuple(err["loc"])) for err in exc.errors()):
@@ -157,17 +196,11 @@ def _every_problem(data: dict[str, Any], exc: ValidationError, path: Path) -> In
             break
         except ValidationError as again:
             exc, data = again, patched
-        more = translate_validation(exc, path, None)
-        places = {e.place for e in errors}
-        new = [
-            e
-            for e in (more.errors if isinstance(more, InputErrors) else [more])
-            if e.place not in places
-        ]
-        if not new:
+        before = len(out)
+        _add(out, _listed(translate_validation(exc, path, None)))
+        if len(out) == before:
             break
-        errors += new
-    return errors[0] if len(errors) == 1 else InputErrors(errors)
+    return out
 
 
 def _set_aside(data: dict[str, Any], loc: tuple[Any, ...]) -> bool:
