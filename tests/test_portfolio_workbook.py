@@ -121,3 +121,75 @@ def test_portfolio_commands_read_a_portfolio_workbook(tmp_path: Path) -> None:
     code, solved = run_json("solve", book)
     assert code == 0 and solved["shared"]["WBL401"]["load"] <= 10
     assert portfolio_from_data(rich(), tmp_path / "x.yaml").shared_room == "max"
+
+
+def _validated_book(tmp_path: Path, changes: dict[tuple[str, str], Any]) -> Path:
+    """The validated portfolio as a workbook, with these cells (sheet, header) -> {row: value}."""
+    book = tmp_path / "v.xlsx"
+    assert run("convert", VALIDATED, book).exit_code == 0
+    wb = load_workbook(book)
+    for (sheet, header), rows in changes.items():
+        ws = wb[sheet]
+        col = [c.value for c in ws[1]].index(header) + 1
+        for row, value in rows.items():
+            ws.cell(row, col).value = value(ws.cell(row, col).value) if callable(value) else value
+    broken = tmp_path / "broken.xlsx"
+    wb.save(broken)
+    return broken
+
+
+def _lines(book: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_portfolio(book)
+    return str(caught.value).splitlines()
+
+
+def test_a_duplicate_programme_code_is_said_once_and_hides_nothing(tmp_path: Path) -> None:
+    book = _validated_book(
+        tmp_path,
+        {
+            ("Programmes", "Code"): {3: "HNC-CS"},
+            ("Portfolio", "Value"): {3: "maximum"},
+            ("Programmes", "Capacity per credit"): {2: "abc"},
+            ("Catalogue", "Assessments"): {2: "dancing"},
+        },
+    )
+    lines = _lines(book)
+    assert len(lines) < 12, "\n".join(lines)
+    assert any(
+        "sheet Programmes, row 3, column Code: duplicate programme code 'HNC-CS'" in line
+        for line in lines
+    )
+    lost = [line for line in lines if "no programme 'FdA-EY'" in line]
+    assert len(lost) == len({line.split(", row")[0] for line in lost})  # once a sheet
+    assert any("sheet Modules used, row 10, column Programme" in line for line in lost)
+    for place, words in (
+        ("sheet Portfolio, row 3, column Value", "must be sum or max (got 'maximum')"),
+        ("sheet Programmes, row 2, column Capacity per credit", "(got 'abc')"),
+        ("sheet Catalogue, row 2, column Assessments", "unknown assessment method 'dancing'"),
+    ):
+        assert any(place in line and words in line for line in lines), "\n".join(lines)
+    result = run("check", book)
+    assert result.exit_code == 2 and "duplicate programme code" in result.output
+
+
+def test_every_problem_of_a_portfolio_workbook_comes_in_one_reading(tmp_path: Path) -> None:
+    book = _validated_book(
+        tmp_path,
+        {
+            ("Catalogue", "Credits"): {2: 0},
+            ("Modules used", "Module"): {3: "NOPE1"},
+            ("Mapping", "KSBs"): {2: lambda ksbs: f"{ksbs}, Q7"},
+            ("Locks", "KSB"): {2: "K99"},
+        },
+    )
+    lines = _lines(book)
+    for place, words in (
+        ("sheet Catalogue, row 2, column Credits", "positive integer"),
+        ("sheet Modules used, row 3, column Module", "'NOPE1', which is not in the catalogue"),
+        ("sheet Mapping, row 2, column KSBs", "unknown KSB 'Q7'"),
+        ("sheet Locks, row 2, column KSB", "unknown KSB 'K99'"),
+    ):
+        assert any(place in line and words in line for line in lines), "\n".join(lines)
+    sheets = [line.split("sheet ")[1].split(",")[0] for line in lines]
+    assert sheets == sorted(sheets, key=["Catalogue", "Modules used", "Locks", "Mapping"].index)

@@ -29,7 +29,7 @@ from optimiser.io.xlsx.cells import (
     set_value,
     split_list,
 )
-from optimiser.io.xlsx.places import Places
+from optimiser.io.xlsx.places import Places, Spot
 from optimiser.io.xlsx.source import Sheet, read_sheets
 from optimiser.io.xlsx.styles import write_header
 
@@ -191,15 +191,11 @@ class _Reader:
         self.file = str(path)
         self.sheets = {canon(s.title): s for s in read_sheets(path)}
         self.places = Places()
-        self.errors: list[InputError] = []
+        self.errors: list[tuple[Spot, InputError]] = []
 
     def fail(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        where = (
-            f"sheet {sheet}"
-            + (f", row {row}" if row else "")
-            + (f", column {column}" if column else "")
-        )
-        self.errors.append(InputError(self.file, where, message))
+        spot = (sheet, row, column)
+        self.errors.append((spot, InputError(self.file, _where(spot), message)))
 
     def rows(self, name: str, columns: tuple[Column, ...]) -> list[tuple[int, dict[str, Any]]]:
         """(row number, item) for every row with a value, by the sheet's own headers."""
@@ -282,7 +278,10 @@ class _Reader:
             item.update(modules=[], locks=[], preferences=[])
             item["mapping"] = {} if has_mapping else None
             data["programmes"].append(item)
-            index.setdefault(str(item.get("code")), p)
+            code = str(item.get("code"))
+            if code in index:
+                self.fail("Programmes", r, "Code", f"duplicate programme code {code!r}")
+            index.setdefault(code, p)
             self.mark(f"programmes[{p}]", "Programmes", r, PROGRAMMES)
         for name, key, columns in ITEMS:
             self.items(data, index, name, key, columns)
@@ -297,10 +296,11 @@ class _Reader:
         columns: tuple[Column, ...],
     ) -> None:
         counts: dict[int, int] = {}
+        unknown: dict[str, list[int]] = {}
         for r, item in self.rows(name, (PROGRAMME, *columns)):
             code = str(item.pop("", ""))
             if code not in index:
-                self.fail(name, r, "Programme", f"no programme {code!r} in the Programmes sheet")
+                unknown.setdefault(code, []).append(r)
                 continue
             p = index[code]
             prog = data["programmes"][p]
@@ -309,12 +309,21 @@ class _Reader:
                     prog["mapping"] = {}
                 module = str(item.get("module", ""))
                 prog["mapping"][module] = item.get("ksbs", [])
-                self.places.put(f"programmes[{p}].mapping.{module}", name, r, "KSBs")
+                self.places.put(f"programmes[{p}].mapping.{module}", name, r, "Module")
+                for j in range(len(prog["mapping"][module])):
+                    self.places.put(f"programmes[{p}].mapping.{module}[{j}]", name, r, "KSBs")
                 continue
             target = _get(prog, key)
             n = counts[p] = counts.get(p, -1) + 1
             target.append(item)
             self.mark(f"programmes[{p}].{key}[{n}]", name, r, columns)
+            if key == "modules":  # a module used is said at its code
+                self.places.put(f"programmes[{p}].modules[{n}]", name, r, "Module")
+        for code, rows in unknown.items():  # one line for all the rows of one code
+            more = f" ({_rows(rows)} name it)" if len(rows) > 1 else ""
+            self.fail(
+                name, rows[0], "Programme", f"no programme {code!r} in the Programmes sheet{more}"
+            )
 
 
 def _put(item: dict[str, Any], key: str, value: Any) -> None:
@@ -324,30 +333,54 @@ def _put(item: dict[str, Any], key: str, value: Any) -> None:
     item[last] = value
 
 
+def _where(spot: Spot) -> str:
+    sheet, row, column = spot
+    return (
+        f"sheet {sheet}"
+        + (f", row {row}" if row else "")
+        + (f", column {column}" if column else "")
+    )
+
+
+def _rows(rows: list[int]) -> str:
+    """Row numbers in few words: "rows 10 to 29", "rows 4, 7 and 9", "rows 4, 7, 9 and 12 more"."""
+    if rows == list(range(rows[0], rows[0] + len(rows))):
+        return f"rows {rows[0]} to {rows[-1]}"
+    if len(rows) <= 4:
+        return f"rows {', '.join(map(str, rows[:-1]))} and {rows[-1]}"
+    return f"rows {', '.join(map(str, rows[:3]))} and {len(rows) - 3} more"
+
+
 def read_portfolio_workbook(path: Path, validate: Callable[[Any, Path], Portfolio]) -> Portfolio:
     """Read and validate a portfolio workbook; every problem names its sheet, row and
-    column (all of the workbook's at once)."""
+    column, all of the workbook's at once: those of its cells, then those the validation
+    finds, sheet by sheet and row by row (none on a row whose cells already have one)."""
     reader = _Reader(path)
     data = reader.read()
-    if reader.errors:
-        raise reader.errors[0] if len(reader.errors) == 1 else InputErrors(reader.errors)
+    found = list(reader.errors)
+    bad_rows = {(sheet, row) for (sheet, row, _), _ in reader.errors}
+    bad_sheets = {sheet for (sheet, row, _), _ in reader.errors if row in (None, 1)}
     try:
-        return validate(data, path)
+        portfolio = validate(data, path)
     except InputError as exc:
-        placed = []
         for err in exc.errors if isinstance(exc, InputErrors) else [exc]:
             spot = reader.places.find(err.place)
             if spot is None:
-                placed.append(err)
-                continue
-            sheet, row, column = spot
-            where = (
-                f"sheet {sheet}"
-                + (f", row {row}" if row else "")
-                + (f", column {column}" if column else "")
-            )
-            placed.append(InputError(err.file, where, err.message))
-        raise placed[0] if len(placed) == 1 else InputErrors(placed) from None
+                found.append((("", None, None), err))
+            elif spot[0] not in bad_sheets and (spot[0], spot[1]) not in bad_rows:
+                found.append((spot, InputError(err.file, _where(spot), err.message)))
+    else:
+        if not found:
+            return portfolio
+    order = [canon(s) for s in SHEETS]
+    found.sort(
+        key=lambda f: (
+            order.index(canon(f[0][0])) if canon(f[0][0]) in order else -1,
+            f[0][1] or 0,
+        )
+    )
+    errors = [e for _, e in found]
+    raise errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
 def is_portfolio_workbook(path: Path) -> bool:
