@@ -279,7 +279,7 @@ ERRORS: list[tuple[str, Mutation, str, str]] = [
         "preference-unknown-word",
         _set("preferences", value=[{"ksb": "K1", "module": "M1", "preference": "maybe"}]),
         "preferences[0].preference",
-        "'prefer' or 'avoid'",
+        "must be prefer or avoid (got",
     ),
     (
         "contradictory-preferences",

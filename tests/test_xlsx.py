@@ -482,7 +482,7 @@ def test_unknown_method_is_placed(good: Path) -> None:
             "C2",
             "maybe",
             "sheet Preferences, row 2, column Preference",
-            "'prefer' or 'avoid'",
+            "must be prefer or avoid (got",
         ),
         ("Preferences", "C3", "Avoid", None, None),  # the word in any case
         ("Duties", "C2", "K1, K42", "sheet Duties, row 2, column KSBs", "K42"),
