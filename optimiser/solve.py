@@ -223,13 +223,7 @@ def solve(
     proved = len(stages) == len(criteria) and all(s.proved for s in stages)
     status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
 
-    objective: dict[str, float] = {}
-    if base_pairs is not None:
-        objective["changes"] = len(pairs ^ base_pairs)
-    objective["fit"] = round(sum(fit.get(p, 0) for p in pairs) / 100, 2)
-    objective["duty_spread"] = duty_spread(inst, pairs)
-    objective["imbalance"] = imbalance(inst, pairs)
-    objective["entries"] = len(pairs)
+    objective = quality_figures(inst, pairs, base_pairs, fit)
     result = Result(
         status=status,
         mapping=inst.mapping_of(pairs),
@@ -373,6 +367,21 @@ def _hint(b: Builder, values: list[int], quality: Quality) -> None:
         hint[var.index] = value
     for i, v in hint.items():
         model.add_hint(model.get_int_var_from_proto_index(i), v)
+
+
+def quality_figures(
+    inst: Instance, pairs: set[tuple[int, int]], base: set[tuple[int, int]] | None, fit: Fit
+) -> dict[str, float]:
+    """The JSON's `objective`: a mapping's figures in the objective's terms (changes from
+    `base` where there is one, content fit, duty spread, imbalance, entries)."""
+    objective: dict[str, float] = {}
+    if base is not None:
+        objective["changes"] = len(pairs ^ base)
+    objective["fit"] = round(sum(fit.get(p, 0) for p in pairs) / 100, 2)
+    objective["duty_spread"] = duty_spread(inst, pairs)
+    objective["imbalance"] = imbalance(inst, pairs)
+    objective["entries"] = len(pairs)
+    return objective
 
 
 def solver_figures(

@@ -23,8 +23,6 @@ from optimiser.objective import (
     Criterion,
     Quality,
     add_quality,
-    duty_spread,
-    imbalance,
     tighten_balance,
 )
 from optimiser.portfolio import apart
@@ -44,6 +42,7 @@ from optimiser.solve import (
     diff_pairs,
     fit_of,
     placements,
+    quality_figures,
     solver_figures,
 )
 
@@ -267,13 +266,7 @@ def _programme(
     matrix: Any,
     status: SolveStatus,
 ) -> Result:
-    objective: dict[str, float] = {}
-    if base is not None:
-        objective["changes"] = len(pairs ^ base)
-    objective["fit"] = round(sum(fit.get(p, 0) for p in pairs) / 100, 2)
-    objective["duty_spread"] = duty_spread(inst, pairs)
-    objective["imbalance"] = imbalance(inst, pairs)
-    objective["entries"] = len(pairs)
+    objective = quality_figures(inst, pairs, base, fit)
     result = Result(
         status=status,
         mapping=inst.mapping_of(pairs),
