@@ -296,3 +296,13 @@ def test_real_standards_design(standards_dir: Path, name: str, award: str) -> No
     found = design(spec, SolverSettings(time_limit=600, effort=15.0))
     assert found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert_designed(spec, scenario_of(spec, found))
+
+
+def test_a_specialist_qualification_is_not_designed_as_if_aligned() -> None:
+    """design works from a standard: a specialist scenario is refused, with the way on,
+    rather than designed for its core standard with its specialist duties ignored."""
+    result = CliRunner().invoke(
+        app, ["design", str(SCENARIOS / "specialist-cloud-security.yaml"), "--award", "hnc"]
+    )
+    assert result.exit_code == 2
+    assert "category: an additional specialist qualification" in result.output

@@ -31,6 +31,18 @@ def read_design_standard(path: Path) -> Standard:
     from optimiser.io.standards import read_standards
 
     found = read_standards(path)
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".json"):
+        from optimiser.io.load import read_data
+
+        data = read_data(path)
+        if isinstance(data, dict) and data.get("category") == "specialist":
+            raise InputError(
+                str(path),
+                "category",
+                "an additional specialist qualification: htq design designs a programme "
+                "that aligns to a standard, not specialist duties; give the core "
+                "standard's file to design for it",
+            )
     if len(found) != 1:
         raise InputError(str(path), "", f"holds {len(found)} standards; give a file with one")
     return found[0][1]
