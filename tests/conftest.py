@@ -38,7 +38,7 @@ def examples(n: int) -> int:
     return n if FULL else max(5, n // 4)
 
 
-def sample(items: list[Any], every: int = 3) -> list[Any]:
+def sample(items: list[Any], every: int = 4) -> list[Any]:
     """Every `every`-th item runs by default; the rest are marked slow (`make test-slow`)."""
     return [
         item if i % every == 0 else pytest.param(*_tuple(item), marks=pytest.mark.slow)

@@ -266,7 +266,7 @@ def test_cli_revise_remaps_only_the_programmes_of_the_replaced_standard() -> Non
     assert holds(std, mappings=mappings, scenarios=scenarios)
 
 
-@pytest.mark.parametrize("suffix", [".yaml", ".xlsx"])
+@pytest.mark.parametrize("suffix", [pytest.param(".yaml", marks=pytest.mark.slow), ".xlsx"])
 def test_update_writes_the_portfolio_with_the_proposal(tmp_path: Path, suffix: str) -> None:
     """solve, revise and impact --update write the portfolio again with the proposed
     mappings (the revised standard; impact's repair), which check then passes; the input
