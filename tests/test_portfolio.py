@@ -327,6 +327,10 @@ def test_cli_infeasible_portfolio_exits_1_with_the_conflict(tmp_path: Path) -> N
     assert "capacity:SH1" in data["conflict"] and data["repairs"]
     text = run("solve", path).stdout
     assert "PB: S1 is locked into SH1." in text
+    target = tmp_path / "mapped.yaml"
+    refused = run("solve", path, "--update", target)
+    assert refused.exit_code == 1 and not target.exists()
+    assert f"No mapping to write: {target} not written" in refused.stdout
 
 
 def test_commands_of_one_scenario_say_a_portfolio_is_not_one(tmp_path: Path) -> None:

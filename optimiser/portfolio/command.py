@@ -8,6 +8,8 @@ from typing import Any, NoReturn
 
 import typer
 
+from models import Standard
+from models.portfolio import Portfolio
 from optimiser.command import Targets, fail, guarded, outputs, write_json
 from optimiser.console import out_console
 from optimiser.errors import InputError
@@ -16,6 +18,7 @@ from optimiser.portfolio.check import check_portfolio
 from optimiser.portfolio.explain import explain_portfolio
 from optimiser.portfolio.impact import impact_portfolio
 from optimiser.portfolio.load import is_portfolio, load_portfolio, unmapped, with_mappings
+from optimiser.portfolio.result import PortfolioResult
 from optimiser.portfolio.revise import revise_portfolio
 from optimiser.portfolio.solve import solve_portfolio
 from optimiser.portfolio.terminal import (
@@ -97,17 +100,30 @@ def solve(
         insts = [Instance(s) for s in portfolio.scenarios]
         print_portfolio_result(out_console(json_to), portfolio, result, insts)
     write_json(result.to_json(), json_to)
-    if update is not None and result.solved:
-        mappings = {code: r.mapping for code, r in result.programmes.items()}
-        _write_update(with_mappings(portfolio, mappings), update, json_to)
+    _write_update(portfolio, result, update, json_to)
     raise typer.Exit(EXIT[result.status])
 
 
-def _write_update(portfolio: Any, target: Path, json_to: str | None) -> None:
-    """The portfolio with the proposal as its mappings, in the format the suffix names."""
+def _write_update(
+    portfolio: Portfolio,
+    result: PortfolioResult,
+    target: Path | None,
+    json_to: str | None,
+    standards: dict[str, Standard] | None = None,
+) -> None:
+    """`--update`: the portfolio with the proposal as its mappings (and, after a revise,
+    the new standard), in the format the suffix names; or a line saying none was written."""
     from optimiser.portfolio.load import write_portfolio
 
-    guarded(lambda: write_portfolio(portfolio, target))
+    if target is None:
+        return
+    if not result.solved:
+        if json_to != "-":
+            out_console(json_to).print(f"No mapping to write: {target} not written", markup=False)
+        return
+    mappings = {code: r.mapping for code, r in result.programmes.items()}
+    updated = with_mappings(portfolio, mappings, standards)
+    guarded(lambda: write_portfolio(updated, target))
     if json_to != "-":
         out_console(json_to).print(
             f"Portfolio with the proposed mappings written to {target}", markup=False
@@ -158,10 +174,8 @@ def revise(
         insts = [Instance(s) for s in scenarios]
         print_portfolio_revision(out_console(json_to), portfolio, rev, insts)
     write_json(rev.to_json(), json_to)
-    if update is not None and rev.result.solved:
-        mappings = {code: r.mapping for code, r in rev.result.programmes.items()}
-        standards = {code: new for code in rev.revised}
-        _write_update(with_mappings(portfolio, mappings, standards), update, json_to)
+    standards = {code: new for code in rev.revised}
+    _write_update(portfolio, rev.result, update, json_to, standards)
     raise typer.Exit(EXIT[rev.result.status])
 
 
@@ -195,12 +209,7 @@ def impact(
     if json_to != "-":
         print_portfolio_impact(out_console(json_to), new, result)
     write_json(result.to_json(), json_to)
-    if update is not None:
-        if result.repair.solved:
-            mappings = {code: r.mapping for code, r in result.repair.programmes.items()}
-            _write_update(with_mappings(new, mappings), update, json_to)
-        elif json_to != "-":
-            out_console(json_to).print(f"No mapping to write: {update} not written", markup=False)
+    _write_update(new, result.repair, update, json_to)
     raise typer.Exit(1 if result.major else 0)
 
 
