@@ -114,15 +114,19 @@ def solver_lines(result: Result) -> list[str]:
     stages = solver.get("stages") or {}
     if stages:
         said = [
-            f"{name} proved" if s["proved"] else f"{name} {s['value']} (bound {s['bound']})"
+            f"{name} proved" + (" by counting" if s.get("counted") else "")
+            if s["proved"]
+            else f"{name} {s['value']} (bound {s['bound']}"
+            + (" by counting)" if s.get("counted") else ")")
             for name, s in stages.items()
         ]
         said += [f"{name} not run" for name in solver.get("not_run") or []]
         out.append("Stages of the objective: " + "; ".join(said) + ".")
     if solver.get("first_mapping_only"):
         out.append(
-            "No search stage finished within its effort: this is the mapping built by hand "
-            "(it satisfies every rule; its quality is not optimised)."
+            "No search stage finished within its effort: this is the mapping built by hand. "
+            "It satisfies every rule; its quality was not searched, and each stage above "
+            "gives its figure beside the bound counting alone gives."
         )
     if solver.get("time_limit_hit"):
         out.append(

@@ -1,0 +1,109 @@
+"""Bounds by counting: never above what a search proves, tight where counting decides,
+and reported for every stage of a mapping no search reached."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import scenarios
+from hypothesis import HealthCheck, given, settings
+from test_cohesion import with_duties
+
+from models import Scenario
+from optimiser import bounds
+from optimiser import solve as solve_module
+from optimiser.check import check_pairs
+from optimiser.instance import Instance
+from optimiser.settings import SolverSettings
+from optimiser.solve import solve
+
+FEW = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+ROOMY = SolverSettings(time_limit=600, effort=20.0)
+
+
+def _fit_of(inst: Instance, seed: int) -> dict[tuple[int, int], int]:
+    """Random content fit (0–100) on some cells, as module text would give."""
+    rng = random.Random(seed)
+    return {
+        (k, j): rng.choice([0, 0, 20, 55, 90])
+        for k in inst.K
+        for j in inst.M
+        if rng.random() < 0.5
+    }
+
+
+@FEW
+@given(with_duties())
+def test_bounds_never_above_a_proved_stage(scenario: Scenario) -> None:
+    """Each stage's bound by counting is at most the value a search proved for it (the
+    lexicographic best), and the figure counted for the answer is the stage's value."""
+    inst = Instance(scenario)
+    for seed in (0, 1):
+        fit = _fit_of(inst, seed) if seed else {}
+        result = solve(scenario, settings=ROOMY, fit=fit, matrix=None)
+        if result.status.value != "optimal":
+            continue
+        pairs = inst.pairs_of(result.mapping)
+        for name, stage in result.solver["stages"].items():
+            value, bound = bounds.counted(inst, name, pairs, fit, None)
+            assert value == stage["value"], name
+            assert bound <= stage["value"], (name, bound, stage)
+
+
+@FEW
+@given(with_duties())
+def test_fit_bound_is_the_optimum_without_text(scenario: Scenario) -> None:
+    """Without module text and without spiral repeats asked for, the fewest entries are
+    one per KSB: counting gives the fit stage's optimum itself."""
+    result = solve(scenario, settings=ROOMY, matrix=None)
+    if result.status.value != "optimal":
+        return
+    inst = Instance(scenario)
+    assert bounds.fit_bound(inst, {}) == result.solver["stages"]["fit"]["value"]
+
+
+@FEW
+@given(scenarios())
+def test_least_imbalance_is_each_modules_nearest_load(scenario: Scenario) -> None:
+    """The least balance figure at E entries, against every load each module can take."""
+    inst = Instance(scenario)
+    total = sum(m.credits for m in inst.modules)
+    for entries in range(0, 2 * len(inst.ksbs) + 1):
+        brute = sum(
+            min(
+                abs(v * total - m.credits * entries)
+                for v in range(min(inst.capacity[j], len(inst.ksbs)) + 1)
+            )
+            for j, m in enumerate(inst.modules)
+        )
+        assert bounds.least_imbalance(inst, entries) == brute
+
+
+@FEW
+@given(scenario=scenarios(roomy=True))
+def test_a_mapping_no_search_reached_has_every_stage_bounded(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path taken at scale (a mapping built by hand, no effort left to search): every
+    stage is reported with the mapping's figure and a bound no higher, none 'not run', the
+    gap a number, and the status optimal only where counting proved every stage."""
+    monkeypatch.setattr(solve_module, "FIRST_PASS_CELLS", 1)
+    result = solve(scenario, settings=SolverSettings(time_limit=600, effort=0.0), matrix=None)
+    if not result.solved:
+        return
+    inst = Instance(scenario)
+    pairs = inst.pairs_of(result.mapping)
+    assert check_pairs(inst, pairs).ok
+    solver = result.solver
+    assert solver["not_run"] == []
+    assert isinstance(solver["gap"], float)
+    names = list(solver["stages"])
+    assert names[:2] == ["fit", "balance"]
+    for name, stage in solver["stages"].items():
+        assert stage["counted"] is True
+        assert stage["bound"] <= stage["value"]
+        assert stage["proved"] == (stage["bound"] == stage["value"])
+        assert (stage["value"], stage["bound"]) == bounds.counted(inst, name, pairs, {}, None)
+    proved = all(s["proved"] for s in solver["stages"].values())
+    assert (result.status.value == "optimal") == proved
