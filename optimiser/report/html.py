@@ -109,9 +109,11 @@ def _table(
 
 
 class _Html:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, ident: str = "status") -> None:
+        """`ident`: the id of the status line (one per programme in a portfolio's page)."""
         self.doc = doc
         self.r = doc.r
+        self.ident = ident
 
     def head(self) -> str:
         doc = self.doc
@@ -121,7 +123,7 @@ class _Html:
         return (
             f"<h1>{_e(doc.title)}</h1><p class='sub'>{_e(doc.standard)}</p>"
             f"<p class='meta'>{_e(doc.version_line)}</p>"
-            f"<p class='status{' bad' if bad else ''}' id='status'>{_e(doc.status)}</p>"
+            f"<p class='status{' bad' if bad else ''}' id='{_e(self.ident)}'>{_e(doc.status)}</p>"
             + (
                 "<h3>What changed</h3><ul>"
                 + "".join(f"<li>{_e(n)}</li>" for n in self.r.change_notes)
@@ -349,6 +351,11 @@ class _Html:
         return "<section class='page'><h2>Coverage of each duty</h2>" + table + "</section>"
 
     def page(self) -> str:
+        return document(self.doc.title, self.sections())
+
+    def sections(self, explanation: bool = True) -> str:
+        """The report's body; `explanation`: False where the conflict is said elsewhere
+        (a portfolio's, once for all its programmes)."""
         doc = self.doc
         body = [self.head()]
         if doc.solved:
@@ -359,15 +366,30 @@ class _Html:
                 body.append(self.duties())
         else:
             body.append(self.loads())
-        if SolveStatus(self.r.status) == SolveStatus.INFEASIBLE:
+        if explanation and SolveStatus(self.r.status) == SolveStatus.INFEASIBLE:
             body.append(self.explanation())
         body += [self.settings(), self.signoff()]
-        return (
-            "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{_e(doc.title)}</title><style>{CSS}</style></head>"
-            f"<body>{''.join(body)}</body></html>\n"
-        )
+        return "".join(body)
+
+
+def document(title: str, body: str) -> str:
+    """A whole page of the report's styles: `body` (HTML, its text escaped) under `title`."""
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def report_sections(doc: Document, ident: str = "status", explanation: bool = True) -> str:
+    """The report's body for `doc`, to stand in a larger page (a portfolio's); `ident`
+    and `explanation`: see `_Html`."""
+    return _Html(doc, ident).sections(explanation)
+
+
+#: escaped text and a table of escaped cells, for pages that add sections of their own
+text, table = _e, _table
 
 
 def html_report(

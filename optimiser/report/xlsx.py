@@ -141,6 +141,15 @@ def _print_setup(
     ws: Worksheet, doc: Document, title_rows: str | None = None, pages_tall: int = 0
 ) -> None:
     """A4 landscape, one page wide (and at most `pages_tall` pages, where not 0)."""
+    head = (doc.programme, doc.s.standard.reference, doc.version_line)
+    page_setup(ws, head, title_rows, pages_tall)
+
+
+def page_setup(
+    ws: Worksheet, head: tuple[str, str, str], title_rows: str | None = None, pages_tall: int = 0
+) -> None:
+    """A4 landscape, one page wide (and at most `pages_tall` pages, where not 0); `head`:
+    the header's left and right text and the footer's left text."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -151,10 +160,10 @@ def _print_setup(
     margins.left = margins.right = 0.4
     margins.top = margins.bottom = 0.55
     margins.header = margins.footer = 0.25
-    ws.oddHeader.left.text = doc.programme.replace("&", "&&")
+    ws.oddHeader.left.text = head[0].replace("&", "&&")
     ws.oddHeader.center.text = "&A"
-    ws.oddHeader.right.text = doc.s.standard.reference.replace("&", "&&")
-    ws.oddFooter.left.text = doc.version_line.replace("&", "&&")
+    ws.oddHeader.right.text = head[1].replace("&", "&&")
+    ws.oddFooter.left.text = head[2].replace("&", "&&")
     ws.oddFooter.right.text = "Page &P of &N"
     if title_rows:
         ws.print_title_rows = title_rows
@@ -168,7 +177,6 @@ class _Workbook:
     # -- Summary -----------------------------------------------------------------------
     def summary(self, ws: Worksheet) -> None:
         doc, r = self.doc, self.r
-        ws.title = "Summary"
         _widths(ws, (50, 22, 26, 40))
         row = 1
 
@@ -532,22 +540,48 @@ class _Workbook:
         ws.freeze_panes = "A2"
         _print_setup(ws, doc, "1:1")
 
-    def build(self) -> Workbook:
-        wb = Workbook()
-        first = wb.active
-        assert first is not None
+    def build(
+        self, wb: Workbook | None = None, prefix: str = "", explanation: bool = True
+    ) -> Workbook:
+        """The sheets in a new workbook, or added to `wb`, each name after `prefix` (a
+        portfolio's holds each programme's so); `explanation`: False where the conflict
+        is said elsewhere (a portfolio's, in its own sheet)."""
+        if wb is None:
+            wb = Workbook()
+            first = wb.active
+            assert first is not None
+            first.title = prefix + "Summary"
+        else:
+            first = wb.create_sheet(prefix + "Summary")
         self.summary(first)
         if self.doc.solved:
-            self.mapping(wb.create_sheet("Mapping"))
-            self.coverage(wb.create_sheet("KSB coverage"))
+            self.mapping(wb.create_sheet(prefix + "Mapping"))
+            self.coverage(wb.create_sheet(prefix + "KSB coverage"))
             if categories.wanted(self.doc.inst):
-                self.duties(wb.create_sheet("Duty coverage"))
-        self.modules(wb.create_sheet("Modules"))
-        if self.r.status == SolveStatus.INFEASIBLE:
-            self.explanation(wb.create_sheet("Explanation"))
+                self.duties(wb.create_sheet(prefix + "Duty coverage"))
+        self.modules(wb.create_sheet(prefix + "Modules"))
+        if explanation and self.r.status == SolveStatus.INFEASIBLE:
+            self.explanation(wb.create_sheet(prefix + "Explanation"))
         if self.r.changes is not None and self.doc.solved:
-            self.changes(wb.create_sheet("Changes"))
+            self.changes(wb.create_sheet(prefix + "Changes"))
         return wb
+
+
+def add_result_sheets(
+    wb: Workbook,
+    doc: Document,
+    prefix: str,
+    explanation: bool = True,
+) -> list[str]:
+    """Add the sheets of `doc`'s result to `wb`, each name after `prefix`; their names.
+    `explanation`: see `_Workbook.build`."""
+    before = set(wb.sheetnames)
+    _Workbook(doc).build(wb, prefix, explanation)
+    return [name for name in wb.sheetnames if name not in before]
+
+
+#: the sheets' layout, for documents that add sheets of their own (a portfolio's)
+put, header, table, widths = _put, _header, _table, _widths
 
 
 def write_result_workbook(
