@@ -3,6 +3,7 @@ a portfolio here (`optimiser.cli` tells one from a scenario by its top-level key
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -15,6 +16,13 @@ from optimiser.console import out_console
 from optimiser.errors import InputError
 from optimiser.instance import Instance
 from optimiser.portfolio.check import check_portfolio
+from optimiser.portfolio.documents import (
+    PortfolioDocument,
+    check_document,
+    impact_document,
+    result_document,
+    revision_document,
+)
 from optimiser.portfolio.explain import explain_portfolio
 from optimiser.portfolio.impact import impact_portfolio
 from optimiser.portfolio.load import is_portfolio, load_portfolio, unmapped, with_mappings
@@ -53,10 +61,10 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
                 )
             )
     json_to = given["json_to"]
-    if name == "check":
-        check(given["scenario"], json_to)
-    settings = SolverSettings(given["time_limit"], given["seed"], given["workers"])
     documents = {k: given.get(k) for k in ("output", "html", "update")}
+    if name == "check":
+        check(given["scenario"], json_to, output=documents["output"], html=documents["html"])
+    settings = SolverSettings(given["time_limit"], given["seed"], given["workers"])
     if name == "solve":
         solve(given["scenario"], json_to, settings, **documents)
     if name == "revise":
@@ -64,23 +72,33 @@ def command(name: str, given: dict[str, Any]) -> NoReturn:
     impact(given["before"], given["after"], json_to, settings, **documents)
 
 
-#: the options as a user types them
-FLAGS = {"output": "-o/--output", "html": "--html"}
+def _write_documents(
+    make: Callable[[], PortfolioDocument], documents: dict[str, Path | None], json_to: str | None
+) -> None:
+    """`-o` and `--html`: the portfolio's result workbook and printable HTML report."""
+    from optimiser.portfolio.result_html import write_portfolio_html
+    from optimiser.portfolio.result_workbook import write_portfolio_workbook
+
+    xlsx, html = documents.get("output"), documents.get("html")
+    if xlsx is None and html is None:
+        return
+    doc = make()
+    written = []
+    if xlsx is not None:
+        guarded(lambda: write_portfolio_workbook(doc, xlsx))
+        written.append(f"Workbook written to {xlsx}")
+    if html is not None:
+        guarded(lambda: write_portfolio_html(doc, html))
+        written.append(f"Report written to {html}")
+    if json_to != "-":
+        for line in written:
+            out_console(json_to).print(line, markup=False)
 
 
-def _documents(path: Path, **given: Path | None) -> None:
-    """Workbooks and HTML reports are written for scenarios only; `--update` writes the
-    portfolio again with the proposal (solve, revise, and impact's fewest-changes repair)."""
-    for option, value in given.items():
-        if value is not None and option != "update":
-            fail(
-                InputError(
-                    str(path),
-                    "",
-                    f"{FLAGS.get(option, '--' + option)} is not available for a portfolio: "
-                    "use --json or --update",
-                )
-            )
+def _targets(json_to: str | None, documents: dict[str, Path | None]) -> Targets:
+    return Targets(
+        json_to, documents.get("output"), documents.get("html"), documents.get("update")
+    )
 
 
 def solve(
@@ -89,10 +107,9 @@ def solve(
     settings: SolverSettings,
     **documents: Path | None,
 ) -> NoReturn:
-    _documents(path, **documents)
     update = documents.get("update")
     portfolio = guarded(lambda: load_portfolio(path))
-    outputs([path], Targets(json_to, update=update))
+    outputs([path], _targets(json_to, documents))
     clock = Clock(settings.time_limit)
     result = solve_portfolio(portfolio, settings=settings, clock=clock)
     explain_portfolio(result, portfolio, settings, clock)
@@ -100,6 +117,7 @@ def solve(
         insts = [Instance(s) for s in portfolio.scenarios]
         print_portfolio_result(out_console(json_to), portfolio, result, insts)
     write_json(result.to_json(), json_to)
+    _write_documents(lambda: result_document(portfolio, result), documents, json_to)
     _write_update(portfolio, result, update, json_to)
     raise typer.Exit(EXIT[result.status])
 
@@ -130,9 +148,9 @@ def _write_update(
         )
 
 
-def check(path: Path, json_to: str | None) -> NoReturn:
+def check(path: Path, json_to: str | None, **documents: Path | None) -> NoReturn:
     portfolio = guarded(lambda: load_portfolio(path))
-    outputs([path], Targets(json_to))
+    outputs([path], _targets(json_to, documents))
     bare = unmapped(portfolio)
     if bare is not None:
         place, codes, has = bare
@@ -141,6 +159,7 @@ def check(path: Path, json_to: str | None) -> NoReturn:
     if json_to != "-":
         print_portfolio_check(out_console(json_to), portfolio, found)
     write_json(found.to_json(), json_to)
+    _write_documents(lambda: check_document(portfolio, found), documents, json_to)
     raise typer.Exit(0 if found.ok else 1)
 
 
@@ -154,11 +173,10 @@ def revise(
     from optimiser.io import load_standard
     from optimiser.io.load import validating
 
-    _documents(path, **documents)
     update = documents.get("update")
     portfolio = guarded(lambda: load_portfolio(path))
     new = guarded(lambda: load_standard(standard))
-    outputs([path, standard], Targets(json_to, update=update))
+    outputs([path, standard], _targets(json_to, documents))
     clock = Clock(settings.time_limit)
     rev = guarded(
         lambda: validating(
@@ -174,6 +192,7 @@ def revise(
         insts = [Instance(s) for s in scenarios]
         print_portfolio_revision(out_console(json_to), portfolio, rev, insts)
     write_json(rev.to_json(), json_to)
+    _write_documents(lambda: revision_document(portfolio, rev), documents, json_to)
     standards = {code: new for code in rev.revised}
     _write_update(portfolio, rev.result, update, json_to, standards)
     raise typer.Exit(EXIT[rev.result.status])
@@ -186,7 +205,6 @@ def impact(
     settings: SolverSettings,
     **documents: Path | None,
 ) -> NoReturn:
-    _documents(after, **documents)
     update = documents.get("update")
     if not is_portfolio(before) or not is_portfolio(after):
         odd = before if not is_portfolio(before) else after
@@ -197,7 +215,7 @@ def impact(
         )
     old = guarded(lambda: load_portfolio(before))
     new = guarded(lambda: load_portfolio(after))
-    outputs([before, after], Targets(json_to, update=update))
+    outputs([before, after], _targets(json_to, documents))
     for path, portfolio in ((before, old), (after, new)):
         bare = unmapped(portfolio)
         if bare is not None:
@@ -209,6 +227,7 @@ def impact(
     if json_to != "-":
         print_portfolio_impact(out_console(json_to), new, result)
     write_json(result.to_json(), json_to)
+    _write_documents(lambda: impact_document(new, result), documents, json_to)
     _write_update(new, result.repair, update, json_to)
     raise typer.Exit(1 if result.major else 0)
 
