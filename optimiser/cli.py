@@ -203,25 +203,15 @@ def solve_cmd(
 def check_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file with a `mapping`.")],
     json_to: JsonOpt = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="A portfolio's workbook (.xlsx).")
-    ] = None,
-    html: Annotated[
-        Path | None, typer.Option("--html", help="A portfolio's printable HTML report.")
-    ] = None,
+    output: OutOpt = None,
+    html: HtmlOpt = None,
 ) -> None:
     """Check the scenario's mapping against every rule (no solving)."""
     if portfolio.is_portfolio(scenario):
         portfolio.command("check", locals())
-    if output is not None or html is not None:
-        fail(
-            InputError(
-                str(scenario),
-                "",
-                "check writes a workbook or an HTML report for a portfolio; for a scenario's "
-                "mapping: htq report SCENARIO -o OUT.html",
-            )
-        )
+    if output is not None or html is not None:  # a portfolio's documents
+        why = "-o and --html are for a portfolio; a scenario's: htq report SCENARIO -o OUT.html"
+        fail(InputError(str(scenario), "", why))
     scen = guarded(lambda: load_scenario(scenario))
     outputs([scenario], Targets(json_to))
     if scen.mapping is None:

@@ -75,6 +75,19 @@ class SharedRow:
     def total(self) -> int | None:
         return None if self.loads is None else sum(self.loads.values())
 
+    @property
+    def left(self) -> int | None:
+        """The room left (below 0: over its room), or None where no mapping exists."""
+        total = self.total
+        return None if total is None else self.room - total
+
+    def load_of(self, programme: str) -> int | str | None:
+        """A programme's load here: None where it does not use the module, "-" where no
+        mapping exists."""
+        if programme not in self.users:
+            return None
+        return "-" if self.loads is None else self.loads[programme]
+
 
 @dataclass
 class PortfolioDocument:

@@ -57,29 +57,26 @@ def _programmes(doc: PortfolioDocument) -> str:
 
 def _shared(doc: PortfolioDocument) -> str:
     codes = [part.code for part in doc.parts]
-    rows = []
-    for s in doc.shared:
-        loads = [
-            "" if code not in s.users else ("-" if s.loads is None else str(s.loads[code]))
-            for code in codes
+    if not doc.shared:
+        return "<section class='page'><h2>Shared modules</h2><p>None.</p></section>"
+
+    def num(value: object) -> str:
+        return f"<td class='num'>{'' if value is None else text(value)}</td>"
+
+    rows = [
+        [
+            f"<td class='code' data-module='{text(s.module)}'>{text(s.module)}</td>",
+            text(s.title),
+            num(s.room),
+            *(num(s.load_of(code)) for code in codes),
+            num("no mapping" if s.total is None else s.total),
+            num(s.left),
+            text(s.source),
         ]
-        total = s.total
-        left = "" if total is None else str(s.room - total)
-        rows.append(
-            [
-                f"<td class='code' data-module='{text(s.module)}'>{text(s.module)}</td>",
-                text(s.title),
-                f"<td class='num'>{s.room}</td>",
-                *(f"<td class='num'>{text(n)}</td>" for n in loads),
-                f"<td class='num'>{'no mapping' if total is None else total}</td>",
-                f"<td class='num'>{left}</td>",
-                text(s.source),
-            ]
-        )
+        for s in doc.shared
+    ]
     head = ["Module", "Title", "Room", *codes, "Total", "Room left", "How the room is set"]
     widths = " ".join(["6em", "auto", "4em", *(["5em"] * len(codes)), "6em", "5em", "28%"])
-    if not rows:
-        return "<section class='page'><h2>Shared modules</h2><p>None.</p></section>"
     return (
         "<section class='page'><h2>Shared modules: their room and each programme's load</h2>"
         + table(head, rows, "shared", widths)

@@ -119,19 +119,13 @@ class _Book:
         header(ws, 1, titles)
         body: list[list[object]] = []
         for s in doc.shared:
-            loads: list[object] = [
-                None if code not in s.users else ("-" if s.loads is None else s.loads[code])
-                for code in codes
-            ]
-            total = s.total
-            left = None if total is None else s.room - total
-            shown = "no mapping" if total is None else total
-            body.append([s.module, s.title or None, s.room, *loads, shown, left, s.source])
+            loads = [s.load_of(code) for code in codes]
+            total = "no mapping" if s.total is None else s.total
+            body.append([s.module, s.title or None, s.room, *loads, total, s.left, s.source])
         table(ws, 2, body)
         for r, s in enumerate(doc.shared, start=2):
             ws.cell(r, 1).font = BOLD
-            total = s.total
-            if total is not None and total > s.room:
+            if s.left is not None and s.left < 0:
                 ws.cell(r, 4 + len(codes)).fill = OVER_FILL
         ws.freeze_panes = "B2"
         page_setup(ws, self.head, "1:1")
