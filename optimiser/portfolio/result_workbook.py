@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from optimiser.errors import InputError
@@ -78,6 +78,7 @@ class _Book:
 
     def heading(self, ws: Worksheet, row: int, text: str, font: Font = SECTION_FONT) -> int:
         put(ws, row, 1, text, font)
+        ws.cell(row, 1).alignment = Alignment(vertical="bottom")  # one line, over its row
         ws.row_dimensions[row].height = 24
         return row + 1
 
