@@ -106,7 +106,11 @@ def counted(
     if name == "fit":
         return fit_found, fit_best
     balance_found = balance_value(inst, pairs)
-    balance_best = min(balance_bound(inst, fit, fit_best, fit_found), balance_found)
+    if fixed is not None and fixed.entries is not None:
+        balance_best = least_imbalance(inst, fixed.entries)  # the model holds them fixed
+    else:
+        balance_best = balance_bound(inst, fit, fit_best, fit_found)
+    balance_best = min(balance_best, balance_found)
     if name == "balance":
         return balance_found, balance_best
     assert name == "cohesion"

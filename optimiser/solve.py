@@ -39,6 +39,7 @@ from optimiser.result import Changes, Result, Shortage, SolveStatus
 from optimiser.rules import spiral
 from optimiser.settings import Call, Clock, Effort, SolverSettings, Watch, run
 from optimiser.shortage import shortage
+from optimiser.symmetry import in_order
 
 __all__ = ["SolverSettings", "solve"]
 
@@ -175,6 +176,14 @@ def solve(
         # a preference the LP-guided search soon leaves
         start = base_pairs if base_pairs is not None else first_mapping(inst, fit)
         hint = _complete(b, start, quality, settings, clock, effort)
+    elif base_pairs is None:
+        # where the mapping built by hand already has the best fit counting allows (one
+        # entry per KSB at its cheapest place: so it is without module text), the fit
+        # stage needs no search, and the next one starts from it
+        start = in_order(b, first_mapping(inst, fit), distinct, fit)
+        value, bound = bounds.counted(inst, "fit", start, fit, None)
+        if value == bound and check_pairs(inst, start).ok:
+            hint = _complete(b, start, quality, settings, clock, effort)
 
     stages: list[Stage] = []
     last: Call | None = None
@@ -182,6 +191,14 @@ def solve(
         if crit.name == "cohesion" and big:
             continue  # counted below: at scale a search finds nothing better
         expr = crit.ready()
+        if hint is not None and all(s.proved for s in stages):
+            # the mapping the stages before left, if counting proves it best at this one
+            held = {(k, j) for k in inst.K for j in inst.M if hint[b.x[k][j].index]}
+            value, bound = bounds.counted(inst, crit.name, held, fit, base_pairs, quality.fixed)
+            if value == bound:
+                stages.append(Stage(crit.name, value, bound, True, 0.0, counted=True))
+                _fix(b, quality, crit, value, len(held))
+                continue
         if hint is not None:
             b.model.clear_hints()
             _hint(b, hint, quality)
@@ -202,16 +219,7 @@ def solve(
         value = round(solver.objective_value)
         bound = round(call.bound)
         stages.append(Stage(crit.name, value, bound, call.proved, call.effort))
-        b.model.add(expr <= value)
-        if crit.name == "fit":
-            # fit and entries are one criterion: the entries of the best fit stay fixed,
-            # which lets the balance stage see its true least value
-            entries = int(solver.value(quality.entries))
-            b.model.add(quality.entries == entries)
-            tighten_balance(b, quality, entries)
-            quality.fixed.entries = entries
-        if crit.name == "balance":
-            quality.fixed.balance = value
+        _fix(b, quality, crit, value, int(solver.value(quality.entries)))
         hint = list(solver.response_proto.solution)
         last = call
         if call.cut:
@@ -219,6 +227,8 @@ def solve(
     if last is not None:
         solver = last.solver
         pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
+    elif stages and hint is not None:  # every stage reached was proved by counting
+        pairs = {(k, j) for k in inst.K for j in inst.M if hint[b.x[k][j].index]}
     elif start is not None and start != base_pairs and check_pairs(inst, start).ok:
         pairs = start  # no stage found a mapping in its effort: the one built by hand holds
     else:
@@ -336,6 +346,19 @@ def _complete(
                 domain[0], domain[1] = 0, 1
         b.model.clear_objective()
     return list(call.solver.response_proto.solution) if call.found else None
+
+
+def _fix(b: Builder, quality: Quality, crit: Criterion, value: int, entries: int) -> None:
+    """Hold a finished stage at its value for the stages after it."""
+    b.model.add(crit.ready() <= value)
+    if crit.name == "fit":
+        # fit and entries are one criterion: the entries of the best fit stay fixed,
+        # which lets the balance stage see its true least value
+        b.model.add(quality.entries == entries)
+        tighten_balance(b, quality, entries)
+        quality.fixed.entries = entries
+    if crit.name == "balance":
+        quality.fixed.balance = value
 
 
 def _counted(

@@ -84,3 +84,25 @@ def break_symmetry(b: Builder, distinct: frozenset[int], fit: Fit | None = None)
                 model.add(x[k][nxt] <= now)
                 held = now
     return sum(len(js) for js in groups)
+
+
+def in_order(
+    b: Builder, pairs: set[tuple[int, int]], distinct: frozenset[int], fit: Fit | None = None
+) -> set[tuple[int, int]]:
+    """The same mapping with each class's contents in value precedence order (modules
+    sorted by the first KSB in σ each holds, empty ones last), as `break_symmetry` keeps
+    them: a mapping built by hand is then one the strict model allows."""
+    rank = {k: t for t, k in enumerate(ksb_order(b))}
+    held: dict[int, set[int]] = {}
+    for k, j in pairs:
+        held.setdefault(j, set()).add(k)
+    out = set(pairs)
+    for js in classes(b, distinct, fit):
+        first = sorted(
+            js, key=lambda j: min((rank[k] for k in held.get(j, ())), default=len(rank))
+        )
+        for j in js:
+            out -= {(k, j) for k in held.get(j, ())}
+        for j, source in zip(js, first, strict=True):
+            out |= {(k, j) for k in held.get(source, ())}
+    return out
