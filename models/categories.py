@@ -104,11 +104,18 @@ class Entry(Strict):
 class MappedKSB(str):
     """One entry of a module's mapping list: a KSB code (a `str`, so everything reading
     the mapping as codes keeps working) carrying whether the coverage is partial and its
-    reference; written back in the form it was read."""
+    reference; written back in the form it was read.
+
+    `position` is the place a workbook's Mapping cell gave the entry (2 for a cell marked
+    `2` or `p2`), so that writing the mapping back keeps the mark the team typed; None
+    where the cell said `x` or `p` (the entry's row places it) and for YAML and JSON, whose
+    lists carry the order themselves. It is a matter of how the order is written, not of
+    what the mapping says: neither equality nor the YAML and JSON forms see it."""
 
     partial: bool
     reference: Reference | None
     structured: bool
+    position: int | None
 
     def __new__(
         cls,
@@ -116,10 +123,12 @@ class MappedKSB(str):
         partial: bool = False,
         reference: Reference | None = None,
         structured: bool = False,
+        position: int | None = None,
     ) -> MappedKSB:
         obj = super().__new__(cls, code)
         obj.partial, obj.reference = partial, reference
         obj.structured = structured or partial or reference is not None
+        obj.position = position
         return obj
 
     __hash__ = str.__hash__
@@ -188,12 +197,3 @@ def mapping_from_list(entries: list[Any]) -> dict[str, list[Any]]:
         rest = {k: v for k, v in item.items() if k != "module"}
         out.setdefault(str(item["module"]).strip(), []).append(rest)
     return out
-
-
-def carry_entries(
-    before: dict[str, list[str]] | None, after: dict[str, list[str]]
-) -> dict[str, list[str]]:
-    """`after` with each entry that `before` also has keeping what `before` said of it
-    (partial, its reference): a proposal keeps the marks of the entries it keeps."""
-    said = {(str(k), m): k for m, ks in (before or {}).items() for k in ks}
-    return {m: [said.get((str(k), m), k) for k in ks] for m, ks in after.items()}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import Scenario, Standard
+from models.order import renamed
 from optimiser.diff import StandardDiff, diff_standards, duties_affected
 from optimiser.errors import InputError
 from optimiser.result import ChangeKind, ProgrammeChange, Result
@@ -68,11 +69,12 @@ def carry_mapping(
 ) -> dict[str, list[str]]:
     """The mapping in the new standard's codes: each statement's entries under its new code;
     entries of statements that are gone are left out. Codes in `keep` (the specialist
-    duties, which are the programme's own) stay as they are; an entry whose code stays
-    keeps what the mapping says of it (partial, its reference)."""
+    duties, which are the programme's own) stay as they are; an entry keeps what the
+    mapping says of it (partial, its reference, its place in the module's order) under its
+    new code."""
     carried = {**diff.carried, **{code: code for code in keep}}
     return {
-        m: [k if carried[k] == k else carried[k] for k in ks if k in carried]
+        m: [k if carried[k] == k else renamed(k, carried[k]) for k in ks if k in carried]
         for m, ks in mapping.items()
     }
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from models import Scenario, Standard
+from models.order import placed as at_place
 from optimiser.errors import InputError, InputErrors, InputWarning
 from optimiser.io.normalised import read_normalised_standard
 from optimiser.io.parse import read_data
@@ -56,13 +57,22 @@ def load_workbook_scenario(path: Path) -> Scenario:
                 found.append(placed)
     else:
         if not found:
-            return scenario
+            return _with_positions(scenario, book.positions)
     found.sort(key=lambda f: _reading_order(f[0]))
     errors = [e for _, e in found]
     raise errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
-#: The message of a key the data lacks; in a workbook it is an empty cell.
+def _with_positions(scenario: Scenario, positions: dict[str, list[int | None]]) -> Scenario:
+    """The scenario whose mapping entries carry the places their Mapping cells gave them
+    (`2`, `p3`), so that writing the mapping back keeps the marks the team typed."""
+    if scenario.mapping is None:
+        return scenario
+    for module, entries in scenario.mapping.items():
+        places = positions.get(module, [])
+        if len(places) == len(entries):
+            entries[:] = [at_place(e, p) for e, p in zip(entries, places, strict=True)]
+    return scenario
 
 
 def _reading_order(spot: Spot) -> tuple[int, int]:

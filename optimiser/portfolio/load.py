@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from models.order import carry_entries
 from models.portfolio import Portfolio
 from optimiser.errors import InputError, InputErrors
 from optimiser.io.load import read_standard_data
@@ -79,14 +80,24 @@ def with_mappings(
     standards: dict[str, Any] | None = None,
 ) -> Portfolio:
     """The portfolio with these programmes' mappings (and, after a revise, standards):
-    what `--update` writes, so that check, revise and impact read the proposal."""
+    what `--update` writes, so that check, revise and impact read the proposal. Each
+    module's entries keep the order the programme's mapping gave them; a new entry takes
+    its place in the standard's order (see models.order)."""
     data = portfolio.model_dump(mode="json")
-    for prog in data["programmes"]:
+    for prog, old in zip(data["programmes"], portfolio.programmes, strict=True):
         code = prog["code"]
-        if code in mappings:
-            prog["mapping"] = {m: list(ks) for m, ks in mappings[code].items() if ks}
+        before: dict[str, list[str]] | None = old.mapping
         if standards and code in standards:
             prog["standard"] = standards[code].model_dump(mode="json")
+            if before is not None:  # the baseline in the new standard's codes
+                from optimiser.diff import diff_standards
+                from optimiser.revise import carry_mapping
+
+                before = carry_mapping(before, diff_standards(old.standard, standards[code]))
+        if code in mappings:
+            order = [k["code"] for k in prog["standard"]["ksbs"]]
+            carried = carry_entries(before, mappings[code], order)
+            prog["mapping"] = {m: [str(k) for k in ks] for m, ks in carried.items() if ks}
     return Portfolio.model_validate(data)
 
 

@@ -2,14 +2,19 @@
 
 From a scenario workbook, a copy is written in which only the Mapping sheet's marks change
 (every other sheet and cell stays as the team left it, but for the References rows of
-entries the proposal drops): the proposal's cells marked ``x``,
-the switch set to yes, every module's "in mapping" cell set to yes. From YAML or JSON, or
+entries the proposal drops): an entry the proposal keeps keeps its mark as typed (``x``,
+``p``, an order such as ``2`` or ``p3``), a new entry is marked ``x`` (``p`` where
+partial), a dropped one is cleared; the switch is set to yes, every module's "in mapping"
+cell set to yes. From YAML or JSON, or
 where the standard itself changed (revise), the whole scenario is written with the
-proposal as its ``mapping``. The input is never overwritten.
+proposal as its ``mapping``, its entries in the same order (see models.order). The input is
+never overwritten.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -17,7 +22,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from models import Scenario
-from models.categories import carry_entries, is_partial
+from models.order import carry_entries
 from optimiser.errors import InputError
 from optimiser.io.xlsx import (
     MAP_FIRST_COL,
@@ -28,10 +33,11 @@ from optimiser.io.xlsx import (
     MAPPING,
     set_text,
 )
-from optimiser.io.xlsx.layout import PARTIAL_MARK, REFERENCES
+from optimiser.io.xlsx.cells import set_value
+from optimiser.io.xlsx.layout import REFERENCES
+from optimiser.io.xlsx.read_mapping import parse_mark
+from optimiser.io.xlsx.write_categories import column_marks
 from optimiser.report.files import atomic_write
-
-MARK = "x"
 
 
 def _code(value: object) -> str | None:
@@ -56,22 +62,49 @@ def _mapping_sheet(wb: openpyxl.Workbook) -> Worksheet:
     return ws
 
 
-def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]]) -> None:
-    """Replace the marks of a Mapping sheet by `mapping`; add missing module columns and KSB
-    rows at the end; leave every other cell alone."""
+def _resolver(codes: list[str]) -> Callable[[str], str]:
+    """The code a cell of the sheet means, case and spaces aside, as the reader reads it;
+    the cell's own text where no code matches."""
+    known = set(codes)
+    upper: dict[str, list[str]] = {}
+    for code in codes:
+        upper.setdefault(code.upper(), []).append(code)
+
+    def resolve(typed: str) -> str:
+        if typed in known:
+            return typed
+        same = upper.get(typed.upper(), [])
+        return same[0] if len(same) == 1 else typed
+
+    return resolve
+
+
+@dataclass
+class Grid:
+    """A Mapping sheet's module columns and KSB rows (code -> column, code -> row), rows in
+    the sheet's order; the scenario's modules and KSBs it lacks are added at the end."""
+
+    ws: Worksheet
+    columns: dict[str, int]
+    rows: dict[str, int]
+
+
+def grid_of(ws: Worksheet, scenario: Scenario) -> Grid:
+    module = _resolver([m.code for m in scenario.programme.modules])
     columns: dict[str, int] = {}
     last_col = MAP_FIRST_COL - 1
     for c in range(MAP_FIRST_COL, max(ws.max_column, MAP_FIRST_COL) + 1):
         code = _code(ws.cell(MAP_HEADER_ROW, c).value)
         if code is not None:
-            columns[code] = c
+            columns.setdefault(module(code), c)
             last_col = c
+    item = _resolver([k.code for k in scenario.items()])
     rows: dict[str, int] = {}
     last_row = MAP_FIRST_ROW - 1
     for r in range(MAP_FIRST_ROW, ws.max_row + 1):
         code = _code(ws.cell(r, 1).value)
         if code is not None:
-            rows[code] = r
+            rows.setdefault(item(code), r)
             last_row = r
     for m in scenario.programme.modules:
         if m.code not in columns:
@@ -84,16 +117,35 @@ def mark_mapping(ws: Worksheet, scenario: Scenario, mapping: dict[str, list[str]
             rows[k.code] = last_row
             set_text(ws.cell(last_row, 1), k.code)
             set_text(ws.cell(last_row, 2), k.text or None)
+    return Grid(ws, columns, rows)
+
+
+def _same_mark(old: object, new: object) -> bool:
+    """Whether a cell already says what `new` says (`✓` for x, 2.0 for 2): it is left as
+    the team typed it."""
+    try:
+        return parse_mark(old) == parse_mark(new)
+    except ValueError:
+        return False
+
+
+def mark_mapping(grid: Grid, mapping: dict[str, list[str]]) -> None:
+    """Replace the marks of a Mapping sheet by `mapping`, whose entries carry their places
+    (see models.order): a cell whose entry stays keeps its mark, a new entry is marked x
+    (p where partial), a dropped one is cleared; leave every other cell alone."""
+    ws, order = grid.ws, sorted(grid.rows, key=grid.rows.__getitem__)
     set_text(ws.cell(MAP_SWITCH_ROW, 2), "yes")
-    for code, c in columns.items():
+    for code, c in grid.columns.items():
         set_text(ws.cell(MAP_INCLUDE_ROW, c), "yes" if code in mapping else None)
-        for r in rows.values():
-            ws.cell(r, c).value = None
-    for module, ksbs in mapping.items():
-        for ksb in ksbs:
-            cell = ws.cell(rows[ksb], columns[module])
-            set_text(cell, PARTIAL_MARK if is_partial(ksb) else MARK)
-            cell.alignment = Alignment(horizontal="center")
+        marks = column_marks(mapping.get(code, []), order)
+        for ksb, r in grid.rows.items():
+            cell = ws.cell(r, c)
+            new = marks.get(ksb)
+            if new is None:
+                cell.value = None
+            elif not _same_mark(cell.value, new):
+                set_value(cell, new)
+                cell.alignment = Alignment(horizontal="center")
 
 
 def drop_references(
@@ -137,20 +189,24 @@ def write_updated_scenario(
         raise InputError(
             str(target), "", "htq never overwrites its input: name a new file for --update"
         )
-    mapping = carry_entries(scenario.mapping, mapping)
     from_book = source.suffix.lower() == ".xlsx" and target.suffix.lower() == ".xlsx"
     if from_book and keep_source:
 
         def save(tmp: Path) -> None:
             wb = openpyxl.load_workbook(source)
-            mark_mapping(_mapping_sheet(wb), scenario, mapping)
-            drop_references(wb, scenario, mapping)
+            grid = grid_of(_mapping_sheet(wb), scenario)
+            order = sorted(grid.rows, key=grid.rows.__getitem__)
+            carried = carry_entries(scenario.mapping, mapping, order)
+            mark_mapping(grid, carried)
+            drop_references(wb, scenario, carried)
             wb.save(tmp)
 
     else:
         from optimiser.io.write import write_scenario
 
-        updated = scenario.model_copy(update={"mapping": mapping})
+        order = [k.code for k in scenario.items()]
+        carried = carry_entries(scenario.mapping, mapping, order)
+        updated = scenario.model_copy(update={"mapping": carried})
 
         def save(tmp: Path) -> None:
             write_scenario(updated, tmp)

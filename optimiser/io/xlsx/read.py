@@ -77,6 +77,8 @@ class WorkbookData:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)
+    #: module -> the place the Mapping cell of each of its entries gave it (None: x or p)
+    positions: dict[str, list[int | None]] = field(default_factory=dict)
 
     def errors(self) -> list[InputError]:
         return [InputError(self.file, place_of(*p.spot), p.message) for p in self.problems]
@@ -96,6 +98,7 @@ class Reader:
         self.warnings: list[Problem] = []
         #: code -> row of sheets KSBs and Modules, to resolve codes typed elsewhere
         self.rows_of: dict[str, dict[str, int]] = {KSBS: {}, MODULES: {}, SPECIALIST_DUTIES: {}}
+        self.positions: dict[str, list[int | None]] = {}
 
     # -- notes ----------------------------------------------------------------------
     def problem(
@@ -551,4 +554,5 @@ def read_workbook_data(path: Path) -> WorkbookData:
         problems=reader.problems,
         warnings=reader.warnings,
         sheets={s.title: s for s in reader.sheets},
+        positions=reader.positions,
     )

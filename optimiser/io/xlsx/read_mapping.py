@@ -42,25 +42,29 @@ class Reader(Protocol):
     def check_gaps(self, sheet: Sheet, first: int, filled: set[int], why: str) -> None: ...
     def note_hidden_rows(self, sheet: Sheet, after: int) -> None: ...
 
+    #: module -> the place each entry's cell gave it (None: x or p)
+    positions: dict[str, list[int | None]]
 
-def _marks(v: Any, ordinal: int) -> tuple[list[int], bool]:
-    """Positions a mapping cell gives, and whether it marks the entry partial: p (or p with
-    a position, p2)."""
+
+def parse_mark(v: Any) -> tuple[list[int | None], bool]:
+    """The places a mapping cell gives (None: the row's own place, as an x gives it; a
+    number or numbers: 2, or 1, 3 for a KSB taught twice), and whether it marks the entry
+    partial: p (or p with places: p2, p1, 3)."""
     if isinstance(v, str):
         word = v.strip().lower()
         if word == PARTIAL_MARK:
-            return [ordinal], True
-        if re.fullmatch(rf"{PARTIAL_MARK}\s*\d+", word):
-            return _mark(word[1:].strip(), ordinal), True
-    return _mark(v, ordinal), False
+            return [None], True
+        if re.fullmatch(rf"{PARTIAL_MARK}\s*\d+(\s*,\s*\d+)*", word):
+            return _places(word[1:].strip()), True
+    return _places(v), False
 
 
-def _mark(v: Any, ordinal: int) -> list[int]:
-    """Positions a mapping cell gives: an x is the row's own place, numbers give order."""
+def _places(v: Any) -> list[int | None]:
+    """The places a mapping cell gives: an x is the row's own place, numbers give order."""
     if v is None or v is False:
         return []
     if v is True:
-        return [ordinal]
+        return [None]
     if isinstance(v, int | float):
         if float(v).is_integer() and v >= 1:
             return [int(v)]
@@ -71,9 +75,11 @@ def _mark(v: Any, ordinal: int) -> list[int]:
     if word in UNMARK_WORDS:
         return []
     if word in MARK_WORDS:
-        return [ordinal]
+        return [None]
     if re.fullmatch(r"\d+(\s*,\s*\d+)*", word):
-        return [int(p) for p in word.split(",")]
+        places = [int(p) for p in word.split(",")]
+        if all(p >= 1 for p in places):
+            return list(places)
     raise ValueError(
         f"mark a mapped cell with x, or p where it covers the KSB in part (or leave it empty), "
         f"found {v!r}"
@@ -145,17 +151,17 @@ def read_mapping(reader: Reader) -> dict[str, list[Any]] | None:
     any_marks = False
     for c, code, include in columns:
         letter = get_column_letter(c)
-        entries: list[tuple[int, int, int, Any]] = []
+        entries: list[tuple[int, int, int, Any, int | None]] = []
         for ordinal, (r, ksb) in enumerate(ksb_rows, start=1):
             try:
-                positions, partial = _marks(sheet.value(r, c), ordinal)
+                places, partial = parse_mark(sheet.value(r, c))
             except ValueError as exc:
                 reader.problem(name, r, letter, str(exc))
                 continue
             item: Any = {"ksb": ksb, "partial": True} if partial else ksb
-            entries.extend((p, ordinal, r, item) for p in positions)
+            entries.extend((ordinal if p is None else p, ordinal, r, item, p) for p in places)
         entries.sort(key=lambda e: e[:3])
-        for j, (_, _, r, _) in enumerate(entries):
+        for j, (_, _, r, _, _) in enumerate(entries):
             reader.places.put(f"mapping.{code}[{j}]", name, r, f"{letter} ({code})")
         reader.places.put(f"mapping.{code}", name, MAP_HEADER_ROW, f"{letter} ({code})")
         any_marks = any_marks or bool(entries)
@@ -170,7 +176,8 @@ def read_mapping(reader: Reader) -> dict[str, list[Any]] | None:
             continue
         if include is None and switch is not True and not entries:
             continue
-        result[code] = [k for *_, k in entries]
+        result[code] = [k for _, _, _, k, _ in entries]
+        reader.positions[code] = [p for *_, p in entries]
         if reader.resolve(MODULES, code) is None:
             reader.problem(
                 name,
@@ -178,7 +185,7 @@ def read_mapping(reader: Reader) -> dict[str, list[Any]] | None:
                 f"{letter} ({code})",
                 "the mapping names " + reader.unknown(MODULES, code),
             )
-        for _, _, r, _ in entries:
+        for _, _, r, _, _ in entries:
             if r in unknown_rows:
                 typed = unknown_rows.pop(r)
                 reader.problem(name, r, "A", "the mapping names " + reader.unknown(KSBS, typed))

@@ -62,7 +62,7 @@ from optimiser.io.xlsx.styles import (
     write_header,
 )
 from optimiser.io.xlsx.write_categories import (
-    mark,
+    column_marks,
     module_extra,
     write_references,
     write_specialist_duties,
@@ -382,18 +382,8 @@ def _write_mapping(ws: Worksheet, scenario: Scenario | None, standard: Standard 
         set_value(ws.cell(MAP_INCLUDE_ROW, c), listed is not None)
         if not listed:
             continue
-        canonical = [k for k in ksbs if k in set(listed)]
-        if listed == canonical:
-            for k in listed:
-                set_value(ws.cell(rows[k], c), mark(k, None))
-        else:
-            positions: dict[str, list[int]] = {}
-            entry_of = {str(k): k for k in listed}
-            for p, k in enumerate(listed, start=1):
-                positions.setdefault(k, []).append(p)
-            for k, ps in positions.items():
-                one = mark(entry_of[k], ps[0]) if len(ps) == 1 else ", ".join(map(str, ps))
-                set_value(ws.cell(rows[k], c), one)
+        for k, cell in column_marks(listed, ksbs).items():
+            set_value(ws.cell(rows[k], c), cell)
         for r in rows.values():
             ws.cell(r, c).alignment = Alignment(horizontal="center")
     last = get_column_letter(MAP_FIRST_COL + max(len(modules), 1) + 20)

@@ -1,15 +1,18 @@
 """Writing what the qualification categories add to a workbook: the Specialist duties
-sheet, the References sheet and the marks of partial entries."""
+sheet, the References sheet and the Mapping grid's marks (partial entries, ordered
+modules)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment  # type: ignore[import-untyped]
 
 from models import Scenario
-from models.categories import is_partial, reference_of
+from models.categories import MappedKSB, is_partial, reference_of
+from models.order import grid_positions
 from optimiser.io.xlsx.cells import join_list, set_text
 from optimiser.io.xlsx.layout import (
     DUTY_COLUMNS,
@@ -51,6 +54,27 @@ def mark(entry: str, position: int | None) -> object:
     if not is_partial(entry):
         return "x" if position is None else position
     return PARTIAL_MARK if position is None else f"{PARTIAL_MARK}{position}"
+
+
+def column_marks(entries: Sequence[str], rows: Sequence[str]) -> dict[str, object]:
+    """The marks of a module's column, code -> cell, where the grid's rows list `rows`:
+    each entry at the place it carries where that keeps the module's order, so a mark the
+    team typed (`2`, `p3`) comes back as typed (see models.order); a code listed twice
+    gets its places in one cell (`1, 3`; `p1, 3` where partial)."""
+    ordinal = {code: i for i, code in enumerate(rows, start=1)}
+    places: dict[str, list[int | None]] = {}
+    partial: dict[str, bool] = {}
+    for entry, place in zip(entries, grid_positions(entries, ordinal), strict=True):
+        places.setdefault(str(entry), []).append(place)
+        partial[str(entry)] = partial.get(str(entry), False) or is_partial(entry)
+    out: dict[str, object] = {}
+    for code, at in places.items():
+        if len(at) == 1:
+            out[code] = mark(MappedKSB(code, partial[code]), at[0])
+        else:
+            text = ", ".join(str(p) for p in at)
+            out[code] = f"{PARTIAL_MARK}{text}" if partial[code] else text
+    return out
 
 
 def write_references(wb: Workbook, scenario: Scenario | None) -> None:
