@@ -17,8 +17,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 #: the most credits one module may carry
 MAX_CREDITS = 1000
@@ -64,6 +65,17 @@ def place_error(path: str, message: str) -> PydanticCustomError:
     """An input error at a key path (relative to the model raising it) that pydantic
     cannot know, such as the second of two equal codes."""
     return PydanticCustomError("htq_place", "{message}", {"path": path, "message": message})
+
+
+def raise_all(problems: list[PydanticCustomError], title: str) -> None:
+    """Raise every problem at once (each at its place, a line each), where there are any:
+    the user fixes them in one go instead of meeting them one run at a time."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationError.from_exception_data(
+            title, [InitErrorDetails(type=p, loc=(), input=None) for p in problems]
+        )
 
 
 def no_duplicates(codes: list[str], what: str, key: str) -> None:

@@ -1,11 +1,13 @@
 """A scenario: standard + programme + rules (+ locks, preferences and an existing mapping)."""
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from models.base import Strict, Text, no_duplicates, place_error
+from models.base import Strict, Text, no_duplicates, place_error, raise_all
 from models.categories import (
     Category,
     MappingEntry,
@@ -18,25 +20,31 @@ from models.rules import Rules
 from models.standard import KSB, Code, Standard
 
 
-def _check_pair_marks(
+def _pair_mark_problems(
     key: str,
     noun: str,
     marks: list[tuple[str, str, object]],
     words: Callable[[str, str, Any], str],
     ksbs: set[str],
     modules: set[str],
-) -> None:
+) -> list[PydanticCustomError]:
     """Marks on (KSB, module) pairs (locks, preferences): known codes, and no pair marked
-    two ways."""
+    two ways; a problem for each."""
+    problems = []
     first: dict[tuple[str, str], tuple[int, object]] = {}
     for i, (ksb, module, value) in enumerate(marks):
         j, seen = first.setdefault((ksb, module), (i, value))
         if seen != value:
-            raise place_error(f"{key}[{i}]", f"{words(ksb, module, value)} contradicts {key}[{j}]")
+            problems.append(
+                place_error(f"{key}[{i}]", f"{words(ksb, module, value)} contradicts {key}[{j}]")
+            )
         if ksb not in ksbs:
-            raise place_error(f"{key}[{i}].ksb", f"{noun} names unknown KSB {ksb!r}")
+            problems.append(place_error(f"{key}[{i}].ksb", f"{noun} names unknown KSB {ksb!r}"))
         if module not in modules:
-            raise place_error(f"{key}[{i}].module", f"{noun} names unknown module {module!r}")
+            problems.append(
+                place_error(f"{key}[{i}].module", f"{noun} names unknown module {module!r}")
+            )
+    return problems
 
 
 class Lock(Strict):
@@ -100,74 +108,98 @@ class Scenario(Strict):
         return [*self.standard.ksbs, *(specialist_item(d) for d in self.specialist_duties)]
 
     @model_validator(mode="after")
-    def _category(self) -> "Scenario":
+    def _references(self) -> "Scenario":
+        """Every problem of the category and every cross-reference, at once."""
+        raise_all([*self._category(), *self._cross_references()], "Scenario")
+        return self
+
+    def _category(self) -> list[PydanticCustomError]:
+        problems: list[PydanticCustomError] = []
         if self.category == "specialist" and not self.specialist_duties:
-            raise place_error(
-                "specialist_duties", "a specialist scenario lists its specialist_duties"
+            problems.append(
+                place_error(
+                    "specialist_duties", "a specialist scenario lists its specialist_duties"
+                )
             )
         if self.category != "specialist" and self.specialist_duties:
-            raise place_error(
-                "specialist_duties",
-                f"specialist_duties are for category specialist (this is {self.category})",
+            problems.append(
+                place_error(
+                    "specialist_duties",
+                    f"specialist_duties are for category specialist (this is {self.category})",
+                )
             )
-        no_duplicates(
-            [d.code for d in self.specialist_duties], "specialist duty", "specialist_duties"
-        )
+        try:
+            no_duplicates(
+                [d.code for d in self.specialist_duties], "specialist duty", "specialist_duties"
+            )
+        except PydanticCustomError as exc:
+            problems.append(exc)
         core = {k.code for k in self.standard.ksbs}
         for i, duty in enumerate(self.specialist_duties):
             if duty.code in core:
-                raise place_error(
-                    f"specialist_duties[{i}].code",
-                    f"specialist duty {duty.code} has the code of a KSB of the standard",
+                problems.append(
+                    place_error(
+                        f"specialist_duties[{i}].code",
+                        f"specialist duty {duty.code} has the code of a KSB of the standard",
+                    )
                 )
-            for j, code in enumerate(duty.ksbs):
-                if code not in core:
-                    raise place_error(
-                        f"specialist_duties[{i}].ksbs[{j}]",
-                        f"specialist duty {duty.code} names unknown KSB {code!r}",
-                    )
+            problems += [
+                place_error(
+                    f"specialist_duties[{i}].ksbs[{j}]",
+                    f"specialist duty {duty.code} names unknown KSB {code!r}",
+                )
+                for j, code in enumerate(duty.ksbs)
+                if code not in core
+            ]
         if self.category == "align":
-            for i, module in enumerate(self.programme.modules):
-                if module.additional is not None:
-                    raise place_error(
-                        f"programme.modules[{i}].additional",
-                        f"module {module.code} has additional content, which a qualification "
-                        "that aligns to the standard has none of; set category: builds-upon",
-                    )
-        return self
+            problems += [
+                place_error(
+                    f"programme.modules[{i}].additional",
+                    f"module {module.code} has additional content, which a qualification "
+                    "that aligns to the standard has none of; set category: builds-upon",
+                )
+                for i, module in enumerate(self.programme.modules)
+                if module.additional is not None
+            ]
+        return problems
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> "Scenario":
+    def _cross_references(self) -> list[PydanticCustomError]:
         ksbs = {k.code for k in self.items()}
         modules = {m.code for m in self.programme.modules}
         methods = self.rules.evidence_table()
         known = ", ".join(sorted(methods))
+        problems: list[PydanticCustomError] = []
         for i, module in enumerate(self.programme.modules):
-            for j, method in enumerate(module.assessments):
-                if method not in methods:
-                    raise place_error(
-                        f"programme.modules[{i}].assessments[{j}]",
-                        f"unknown assessment method {method!r} in module {module.code}; "
-                        f"known methods: {known} (add others under rules.evidence)",
-                    )
+            problems += [
+                place_error(
+                    f"programme.modules[{i}].assessments[{j}]",
+                    f"unknown assessment method {method!r} in module {module.code}; "
+                    f"known methods: {known} (add others under rules.evidence)",
+                )
+                for j, method in enumerate(module.assessments)
+                if method not in methods
+            ]
         for i, module in enumerate(self.programme.modules):
             for j, outcome in enumerate(module.outcomes or []):
                 carried = outcome.ksbs if isinstance(outcome, OutcomeText) else ()
-                for n, code in enumerate(carried):
-                    if code not in ksbs:
-                        raise place_error(
-                            f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",
-                            f"outcome of {module.code} names unknown KSB {code!r}",
-                        )
-        for i, ksb in enumerate(self.standard.ksbs):
-            for j, method in enumerate(ksb.assessable_by or []):
-                if method not in methods:
-                    raise place_error(
-                        f"standard.ksbs[{i}].assessable_by[{j}]",
-                        f"unknown assessment method {method!r} for {ksb.code}; "
-                        f"known methods: {known}",
+                problems += [
+                    place_error(
+                        f"programme.modules[{i}].outcomes[{j}].ksbs[{n}]",
+                        f"outcome of {module.code} names unknown KSB {code!r}",
                     )
-        _check_pair_marks(
+                    for n, code in enumerate(carried)
+                    if code not in ksbs
+                ]
+        for i, ksb in enumerate(self.standard.ksbs):
+            problems += [
+                place_error(
+                    f"standard.ksbs[{i}].assessable_by[{j}]",
+                    f"unknown assessment method {method!r} for {ksb.code}; known methods: {known}",
+                )
+                for j, method in enumerate(ksb.assessable_by or [])
+                if method not in methods
+            ]
+        problems += _pair_mark_problems(
             "locks",
             "lock",
             [(lock.ksb, lock.module, lock.mapped) for lock in self.locks],
@@ -175,7 +207,7 @@ class Scenario(Strict):
             ksbs,
             modules,
         )
-        _check_pair_marks(
+        problems += _pair_mark_problems(
             "preferences",
             "preference",
             [(p.ksb, p.module, p.preference) for p in self.preferences],
@@ -185,17 +217,81 @@ class Scenario(Strict):
         )
         for module_code, codes in (self.mapping or {}).items():
             if module_code not in modules:
-                raise place_error(
-                    f"mapping.{module_code}", f"mapping names unknown module {module_code!r}"
-                )
-            for j, code in enumerate(codes):
-                if code not in ksbs:
-                    raise place_error(
-                        f"mapping.{module_code}[{j}]",
-                        f"mapping of {module_code} names unknown KSB {code!r}",
+                problems.append(
+                    place_error(
+                        f"mapping.{module_code}", f"mapping names unknown module {module_code!r}"
                     )
-        return self
+                )
+            problems += [
+                place_error(
+                    f"mapping.{module_code}[{j}]",
+                    f"mapping of {module_code} names unknown KSB {code!r}",
+                )
+                for j, code in enumerate(codes)
+                if code not in ksbs
+            ]
+        return problems
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: ModelWrapValidatorHandler["Scenario"]) -> Any:
+        """A standard whose duties name unknown KSBs fails before the scenario's own checks
+        run: those are looked at all the same, with the unknown codes set aside, so that one
+        reading reports every cross-reference problem. (Defined last, it wraps the other
+        validators.)"""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            aside = _duty_links_aside(data, exc)
+            if aside is None:
+                raise
+            try:
+                handler(aside)
+            except ValidationError as more:
+                if all(e["type"] == PLACE for e in more.errors()):
+                    raise ValidationError.from_exception_data(
+                        "Scenario", [*_details(exc), *_details(more)]
+                    ) from None
+            raise
 
     def mapped_pairs(self) -> set[tuple[str, str]]:
         """The given mapping as (KSB, module) pairs (empty when there is none)."""
         return {(k, m) for m, ks in (self.mapping or {}).items() for k in ks}
+
+
+#: the type of the errors `place_error` raises
+PLACE = "htq_place"
+#: where a standard's duty names an unknown KSB (as the standard's own check places it)
+_DUTY_LINK = re.compile(r"duties\[(\d+)\]\.ksbs\[(\d+)\]")
+
+
+def _duty_links_aside(data: Any, exc: ValidationError) -> Any:
+    """`data` with the unknown KSBs its standard's duties name left out, where those are
+    all that failed; else None."""
+    errors = exc.errors()
+    links: set[tuple[int, int]] = set()
+    for err in errors:
+        found = _DUTY_LINK.fullmatch(str((err.get("ctx") or {}).get("path", "")))
+        if err["type"] != PLACE or tuple(err["loc"]) != ("standard",) or found is None:
+            return None
+        links.add((int(found[1]), int(found[2])))
+    standard = data.get("standard") if isinstance(data, dict) else None
+    if not isinstance(standard, dict) or not isinstance(standard.get("duties"), list):
+        return None
+    duties = [
+        {**d, "ksbs": [c for j, c in enumerate(d["ksbs"]) if (i, j) not in links]}
+        if isinstance(d, dict) and isinstance(d.get("ksbs"), list)
+        else d
+        for i, d in enumerate(standard["duties"])
+    ]
+    return {**data, "standard": {**standard, "duties": duties}}
+
+
+def _details(exc: ValidationError) -> list[InitErrorDetails]:
+    """The errors of `exc` (each placed by `place_error`), to raise again with others."""
+    return [
+        InitErrorDetails(
+            type=PydanticCustomError(PLACE, "{message}", e["ctx"]), loc=e["loc"], input=e["input"]
+        )
+        for e in exc.errors()
+    ]

@@ -4,7 +4,15 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.base import MAX_LEVEL, MIN_LEVEL, Strict, Text, no_duplicates, place_error
+from models.base import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    Strict,
+    Text,
+    no_duplicates,
+    place_error,
+    raise_all,
+)
 from models.rules import Kind, kind_of_code
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -65,12 +73,17 @@ class Standard(Strict):
         no_duplicates([k.code for k in self.ksbs], "KSB", "ksbs")
         no_duplicates([d.code for d in self.duties], "duty", "duties")
         known = {k.code for k in self.ksbs}
-        for i, duty in enumerate(self.duties):
-            for j, code in enumerate(duty.ksbs):
-                if code not in known:
-                    raise place_error(
-                        f"duties[{i}].ksbs[{j}]", f"duty {duty.code} names unknown KSB {code!r}"
-                    )
+        raise_all(
+            [
+                place_error(
+                    f"duties[{i}].ksbs[{j}]", f"duty {duty.code} names unknown KSB {code!r}"
+                )
+                for i, duty in enumerate(self.duties)
+                for j, code in enumerate(duty.ksbs)
+                if code not in known
+            ],
+            "Standard",
+        )
         return self
 
     def ksb(self, code: str) -> KSB:
