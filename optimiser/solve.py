@@ -187,6 +187,7 @@ def solve(
 
     stages: list[Stage] = []
     last: Call | None = None
+    unfound = False
     for i, crit in enumerate(criteria):
         if crit.name == "cohesion" and big:
             continue  # counted below: at scale a search finds nothing better
@@ -214,6 +215,7 @@ def solve(
         if call.code == cp_model.INFEASIBLE:
             return _unsolved(inst, SolveStatus.INFEASIBLE, settings, clock, None)
         if not call.found:
+            unfound = True
             break  # keep what the stages before found, or the mapping built by hand
         solver = call.solver
         value = round(solver.objective_value)
@@ -248,7 +250,7 @@ def solve(
         category=inst.category,
         partial=inst.partial_pairs(pairs),
     )
-    if last is None:
+    if last is None and unfound:  # a search ran and found nothing better
         result.solver["first_mapping_only"] = True
     if base_pairs is not None:
         result.changes = diff_pairs(inst, base_pairs, pairs)
