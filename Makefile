@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench bench-batch clean
+.PHONY: run test test-slow lint bench bench-batch bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: $(STAMP)  ## print the performance figures
 
 bench-batch: $(STAMP)  ## htq batch throughput: local pool (1, 2 jobs) and a Dask LocalCluster
 	$(BIN)/python benchmarks/batch.py
+
+bench-sweep: $(STAMP)  ## every real standard: an HNC, HND and foundation degree each, with and without module text
+	$(BIN)/python benchmarks/sweep.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
