@@ -197,3 +197,26 @@ def test_stages_proved_by_counting_agree_with_the_search(
     assert list(stages) == list(searched.solver["stages"])
     for name, stage in stages.items():
         assert stage["value"] == searched.solver["stages"][name]["value"], name
+
+
+def test_the_mapping_built_by_hand_keeps_a_duty_together_within_the_shares() -> None:
+    """Equal modules, duties that each fill one module's share exactly: the mapping built
+    by hand puts each duty in one module, and is balanced (so counting proves fit and
+    balance on it), where placing by share alone dealt the duties out one KSB a module."""
+    from optimiser.greedy import first_mapping
+
+    codes = [f"K{i}" for i in range(1, 13)]
+    duties = {f"D{d + 1}": [f"K{i}" for i in range(3 * d + 1, 3 * d + 4)] for d in range(4)}
+    modules = [module(f"M{j}", assessments=["exam"]) for j in range(1, 5)]
+    scenario = make(codes, modules, {"capacity_per_credit": 1.0}, duties=duties)
+    inst = Instance(scenario)
+    pairs = first_mapping(inst)
+    assert check_pairs(inst, pairs).ok
+    for _, members in inst.duties:
+        assert len({j for k, j in pairs if k in members}) == 1
+    result = solve(scenario, settings=ROOMY, matrix=None)
+    assert result.status.value == "optimal"
+    assert (
+        result.solver["stages"]["fit"]["counted"] and result.solver["stages"]["balance"]["counted"]
+    )
+    assert result.objective["duty_spread"] == 4
