@@ -239,25 +239,39 @@ def solve(
     proved = all(s.proved for s in stages)
     status = SolveStatus.OPTIMAL if proved and not clock.cut else SolveStatus.FEASIBLE
 
-    objective = quality_figures(inst, pairs, base_pairs, fit)
+    result = mapping_result(inst, pairs, base_pairs, fit, matrix, status)
+    result.shortage_checked = True
+    result.solver = solver_figures(settings, clock, effort, stages, [c.name for c in criteria])
+    if last is None and unfound:  # a search ran and found nothing better
+        result.solver["first_mapping_only"] = True
+    return result
+
+
+def mapping_result(
+    inst: Instance,
+    pairs: set[tuple[int, int]],
+    base: set[tuple[int, int]] | None,
+    fit: Fit,
+    matrix: FitMatrix | None,
+    status: SolveStatus,
+) -> Result:
+    """What a mapping is, as an answer: its modules' KSBs, spiral repeats, objective
+    figures, changes from `base`, where each KSB was placed and why (module text), and
+    how the scenario's preferences fared."""
     result = Result(
         status=status,
         mapping=inst.mapping_of(pairs),
         spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
-        objective=objective,
-        shortage_checked=True,
-        solver=solver_figures(settings, clock, effort, stages, [c.name for c in criteria]),
+        objective=quality_figures(inst, pairs, base, fit),
         category=inst.category,
         partial=inst.partial_pairs(pairs),
     )
-    if last is None and unfound:  # a search ran and found nothing better
-        result.solver["first_mapping_only"] = True
-    if base_pairs is not None:
-        result.changes = diff_pairs(inst, base_pairs, pairs)
+    if base is not None:
+        result.changes = diff_pairs(inst, base, pairs)
     if matrix is not None:
         result.placements = placements(inst, pairs, matrix)
     if inst.scenario.preferences:
-        result.preferences = preference_outcomes(inst, pairs, base_pairs)
+        result.preferences = preference_outcomes(inst, pairs, base)
     return result
 
 

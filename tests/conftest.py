@@ -183,6 +183,20 @@ def enumerate_mappings(scenario: Scenario) -> Enumerated:
 # --- random small scenarios -------------------------------------------------------------
 
 
+#: Assessment methods of small random modules: pairs that evidence different kinds.
+METHOD_SETS = [["practical", "exam"], ["project", "written"], ["portfolio"], ["exam"]]
+
+
+def ksb_codes(draw: st.DrawFn, n: int) -> list[str]:
+    """n KSB codes of random kinds, numbered per kind (K1, S1, K2, B1, ...)."""
+    counter = {"K": 0, "S": 0, "B": 0}
+    codes = []
+    for kind in draw(st.lists(st.sampled_from("KSB"), min_size=n, max_size=n)):
+        counter[kind] += 1
+        codes.append(f"{kind}{counter[kind]}")
+    return codes
+
+
 @st.composite
 def scenarios(
     draw: st.DrawFn,
@@ -196,12 +210,9 @@ def scenarios(
     n_mod = draw(st.integers(*modules))
     hi = ksbs[1] if max_cells is None else min(ksbs[1], max_cells // n_mod)
     n_ksb = draw(st.integers(ksbs[0], max(ksbs[0], hi)))
-    kinds = draw(st.lists(st.sampled_from("KSB"), min_size=n_ksb, max_size=n_ksb))
-    counter = {"K": 0, "S": 0, "B": 0}
     ksb_items: list[str | dict[str, Any]] = []
-    for kind in kinds:
-        counter[kind] += 1
-        item: dict[str, Any] = {"code": f"{kind}{counter[kind]}"}
+    for code in ksb_codes(draw, n_ksb):
+        item: dict[str, Any] = {"code": code}
         if draw(st.integers(0, 7)) == 0:
             item["assessable_by"] = draw(
                 st.lists(st.sampled_from(METHODS), min_size=1, max_size=2, unique=True)

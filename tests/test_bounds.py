@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import make, module, scenarios
+from conftest import METHOD_SETS, ksb_codes, make, module, scenarios
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cohesion import with_duties
@@ -28,13 +28,8 @@ def alike(draw: st.DrawFn) -> Scenario:
     """A programme of a few kinds of module, each kind in one to four equal copies (no
     text, nothing telling them apart), and duties over the KSBs."""
     n = draw(st.integers(4, 12))
-    kinds = draw(st.lists(st.sampled_from("KSB"), min_size=n, max_size=n))
-    counter = {"K": 0, "S": 0, "B": 0}
-    codes = []
-    for kind in kinds:
-        counter[kind] += 1
-        codes.append(f"{kind}{counter[kind]}")
-    methods = [["practical", "exam"], ["project", "written"], ["portfolio"], ["exam"]]
+    codes = ksb_codes(draw, n)
+    methods = METHOD_SETS
     modules = []
     for c in range(draw(st.integers(1, 3))):
         level = draw(st.sampled_from([4, 5])) if c else 4

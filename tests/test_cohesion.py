@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, make, module
+from conftest import METHOD_SETS, SCENARIOS, ksb_codes, make, module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
@@ -39,14 +39,9 @@ ROOMY = SolverSettings(time_limit=600, effort=20.0)
 def with_duties(draw: st.DrawFn) -> Scenario:
     """A small one- or two-level programme whose duties overlap (hubs in several)."""
     n = draw(st.integers(4, 9))
-    kinds = draw(st.lists(st.sampled_from("KSB"), min_size=n, max_size=n))
-    counter = {"K": 0, "S": 0, "B": 0}
-    codes = []
-    for kind in kinds:
-        counter[kind] += 1
-        codes.append(f"{kind}{counter[kind]}")
+    codes = ksb_codes(draw, n)
     n_mod = draw(st.integers(2, 4))
-    methods = [["practical", "exam"], ["project", "written"], ["portfolio"], ["exam"]]
+    methods = METHOD_SETS
     modules = [
         module(
             f"M{j + 1}",

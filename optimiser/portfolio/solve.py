@@ -31,7 +31,6 @@ from optimiser.portfolio.model import Joint, build_joint
 from optimiser.portfolio.result import PortfolioResult
 from optimiser.portfolio.rooms import SharedRoom, shared_rooms
 from optimiser.result import Result, SolveStatus
-from optimiser.rules import spiral
 from optimiser.settings import Call, Clock, Effort, SolverSettings, run
 from optimiser.solve import (
     COHESION_SHARE,
@@ -39,10 +38,8 @@ from optimiser.solve import (
     Stage,
     changes_expr,
     content_fit,
-    diff_pairs,
     fit_of,
-    placements,
-    quality_figures,
+    mapping_result,
     solver_figures,
 )
 
@@ -161,7 +158,7 @@ def solve_portfolio(
         inst = b.inst
         pairs = {(k, j) for k in inst.K for j in inst.M if solver.boolean_value(b.x[k][j])}
         all_pairs.append(pairs)
-        results[code] = _programme(inst, pairs, base[p], fits[p], matrices[p], status)
+        results[code] = mapping_result(inst, pairs, base[p], fits[p], matrices[p], status)
     out = PortfolioResult(status, results)
     out.shared = shared_loads(codes, rooms, all_pairs)
     out.objective = _sum_objective(results)
@@ -256,28 +253,6 @@ def _criteria(
         else:
             out.append(Criterion(name, None, make=_summed(parts)))
     return out
-
-
-def _programme(
-    inst: Any,
-    pairs: set[tuple[int, int]],
-    base: set[tuple[int, int]] | None,
-    fit: dict[tuple[int, int], int],
-    matrix: Any,
-    status: SolveStatus,
-) -> Result:
-    objective = quality_figures(inst, pairs, base, fit)
-    result = Result(
-        status=status,
-        mapping=inst.mapping_of(pairs),
-        spiral=[inst.ksbs[k].code for k in spiral.repeats(inst, pairs)],
-        objective=objective,
-    )
-    if base is not None:
-        result.changes = diff_pairs(inst, base, pairs)
-    if matrix is not None:
-        result.placements = placements(inst, pairs, matrix)
-    return result
 
 
 def shared_loads(
