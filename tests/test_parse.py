@@ -229,3 +229,17 @@ def test_report_of_a_result_json_it_cannot_read(tmp_path: Path, text: str) -> No
     )
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"error: {result_json}: line 1, column ")
+
+
+def test_read_data_gives_a_fresh_copy_and_rereads_a_changed_file(tmp_path: Path) -> None:
+    """A file read twice is parsed once, but each caller gets its own data; a file whose
+    text changed is read again."""
+    from optimiser.io.parse import read_data
+
+    path = tmp_path / "s.yaml"
+    path.write_text("a: [1, 2]\n", encoding="utf-8")
+    first = read_data(path)
+    first["a"].append(3)
+    assert read_data(path) == {"a": [1, 2]}
+    path.write_text("a: [4]\n", encoding="utf-8")
+    assert read_data(path) == {"a": [4]}

@@ -13,6 +13,7 @@ let through silently or answer with a crash:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -53,16 +54,31 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+#: The last few files parsed, by their text. A command reads its input more than once
+#: (is it a portfolio? which files does it name? then the scenario itself), and a
+#: scenario of 1,000 KSBs takes over a second to parse as YAML each time.
+_PARSED: dict[tuple[str, str], Any] = {}
+_KEEP = 4
+
+
 def read_data(path: Path) -> Any:
-    """Parse a .json, .yaml or .yml file into plain data."""
+    """Parse a .json, .yaml or .yml file into plain data (a fresh copy on every call)."""
     if not path.exists():
         raise InputError(str(path), "", "file not found")
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        return parse_json(read_text(path), str(path))
-    if suffix in (".yaml", ".yml"):
-        return parse_yaml(read_text(path), str(path))
-    raise InputError(str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file")
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise InputError(
+            str(path), "", "not a scenario file: use a .yaml, .yml, .json or .xlsx file"
+        )
+    text = read_text(path)
+    key = (suffix, text)
+    if key not in _PARSED:
+        parse = parse_json if suffix == ".json" else parse_yaml
+        data = parse(text, str(path))
+        while len(_PARSED) >= _KEEP:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = data
+    return copy.deepcopy(_PARSED[key])
 
 
 def read_json(path: Path) -> Any:
